@@ -1,0 +1,37 @@
+// The core's public face: what a host (Electron or web) constructs and wires to its transport.
+// The implementation lives beside this file; the hosts see only this.
+import type { AppState, Handlers } from '../../preload/contract.ts';
+import type { Clock, EventSink, Logger, SecretStore, SettingsFile } from './ports.ts';
+import type { CoreTiming } from './timing.ts';
+
+export interface CoreOptions {
+  host: 'electron' | 'web';
+  version: string;
+  /** BCP 47 tag of the OS locale, e.g. "zh-CN" or "en-US". */
+  systemLocale: string;
+  settingsFile: SettingsFile;
+  secrets: SecretStore;
+  events: EventSink;
+  clock?: Clock;
+  logger?: Logger;
+  /** Milliseconds the media engine may take to answer one request before the call fails. */
+  mediaTimeoutMs?: number;
+  /** Time bounds (REGISTER timeout, backoff, how long ended calls linger); tests shrink them. */
+  timing?: Partial<CoreTiming>;
+  /** Source of backoff jitter, [0, 1); tests pin it. */
+  random?: () => number;
+}
+
+export interface Core {
+  /** One implementation per contract command; each host registers these through its guard. */
+  readonly handlers: Handlers;
+  getState(): AppState;
+  /** Loads the settings and registers when the account says so. */
+  start(): Promise<void>;
+  /** Ends calls, unregisters and closes the transport; bounded in time. */
+  stop(): Promise<void>;
+  /** A renderer went away (window closed, crashed, socket dropped): detach its media engine. */
+  senderGone(senderId: string): void;
+  /** The machine resumed or came back online: re-register at once, skipping any backoff. */
+  networkChanged(reason: 'resume' | 'online'): void;
+}

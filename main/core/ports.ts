@@ -1,0 +1,57 @@
+// Ports: everything the core needs from the outside world, received through constructors.
+// The core never imports electron or a native module; each host supplies these.
+import type { EventName, EventPayload, MediaOp, MediaRequest, MediaResult } from '../../preload/contract.ts';
+
+/** Secrets (the SIP password). Electron: safeStorage. Web host: a 0600 file (weaker, documented). */
+export interface SecretStore {
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+/** Where the settings JSON lives. Never sees the password. */
+export interface SettingsFile {
+  read(): Promise<string | null>;
+  /** Replaces the file atomically (write to a temp file, then rename). */
+  write(text: string): Promise<void>;
+  /** Moves an unreadable file aside (never deletes it); returns where it went. */
+  moveAside(): Promise<string>;
+}
+
+/** Pushes events to the renderers the host has. */
+export interface EventSink {
+  /** To every renderer. */
+  emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
+  /** To one renderer (the media engine's), by the sender id its commands arrive with. */
+  emitTo<E extends EventName>(senderId: string, event: E, payload: EventPayload<E>): void;
+}
+
+/** The media engine in a renderer: it runs sip.js's web SessionDescriptionHandler per call. */
+export interface MediaEngine {
+  /** True once a renderer said `media:ready` and is still there. */
+  readonly available: boolean;
+  request<O extends MediaOp>(request: Extract<MediaRequest, { op: O }>): Promise<MediaResult<O>>;
+}
+
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export interface Logger {
+  debug(msg: string, ...rest: unknown[]): void;
+  info(msg: string, ...rest: unknown[]): void;
+  warn(msg: string, ...rest: unknown[]): void;
+  error(msg: string, ...rest: unknown[]): void;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => {
+    clearTimeout(h as ReturnType<typeof setTimeout>);
+  },
+};
+
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
