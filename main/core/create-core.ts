@@ -1,0 +1,161 @@
+// The core's composition root: settings, the media engine port, registration and calls, each
+// built here with its ports, and the contract's handlers on top. Nothing in it knows its host.
+import type { AccountSettings, AppState, EventName, EventPayload, Handlers } from '../../preload/contract.ts';
+import type { Core, CoreOptions } from './core.ts';
+import { RemoteMediaEngine } from './media/remote-media-engine.ts';
+import { silentLogger, systemClock } from './ports.ts';
+import { isAccountConfigured } from './settings/settings-defaults.ts';
+import { SettingsStore } from './settings/settings-store.ts';
+import { CallService } from './sip/call-service.ts';
+import { Registration } from './sip/registration.ts';
+import { defaultTiming } from './timing.ts';
+
+export const DEFAULT_MEDIA_TIMEOUT_MS = 10_000;
+
+/** Runs `fn` so that a synchronous throw becomes a rejected promise, as every handler must. */
+function settled<T>(fn: () => T): Promise<T> {
+  return new Promise((resolve) => {
+    resolve(fn());
+  });
+}
+
+export function createCore(options: CoreOptions): Core {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? silentLogger;
+  const timing = { ...defaultTiming, ...options.timing };
+  const random = options.random ?? Math.random;
+
+  // A host that cannot deliver an event must not break the state change that caused it.
+  const publish = <E extends EventName>(event: E, payload: EventPayload<E>): void => {
+    try {
+      options.events.emit(event, payload);
+    } catch (err) {
+      logger.error(`core: emitting ${event} failed`, err);
+    }
+  };
+
+  const settings = new SettingsStore({ file: options.settingsFile, secrets: options.secrets, logger });
+  const media = new RemoteMediaEngine({
+    events: options.events,
+    clock,
+    logger,
+    timeoutMs: options.mediaTimeoutMs ?? DEFAULT_MEDIA_TIMEOUT_MS,
+  });
+  const registration: Registration = new Registration({
+    clock,
+    logger,
+    timing,
+    random,
+    userAgentString: `Hookswitch/${options.version}`,
+    sessionDescriptionHandlerFactory: (session, factoryOptions) => calls.sessionDescriptionHandlerFactory(session, factoryOptions),
+    onStatus: (status) => {
+      publish('account:changed', status);
+    },
+    onInvite: (invitation) => {
+      calls.onInvite(invitation);
+    },
+    onRecovered: () => {
+      calls.restartIce();
+    },
+  });
+  const calls: CallService = new CallService({
+    clock,
+    logger,
+    timing,
+    media,
+    userAgent: () => registration.userAgent,
+    isRegistered: () => registration.isRegistered,
+    settings: () => settings.settings,
+    onCalls: (list) => {
+      publish('calls:changed', list);
+    },
+  });
+  media.onGone(() => {
+    calls.mediaGone();
+  });
+
+  let started: Promise<void> | null = null;
+  let stopping: Promise<void> | null = null;
+
+  /** Takes the account into the registration; registers when asked to or when it changed. */
+  async function applyAccount(account: AccountSettings, registerNow: 'always' | 'if-changed' | 'never'): Promise<void> {
+    const password = await settings.password();
+    if (!registration.isCurrent(account, password)) {
+      // The old account's calls cannot continue on a new user agent: end them as ours.
+      await calls.endAll(timing.stopTimeoutMs);
+    }
+    const wasFailed = registration.status.state === 'failed';
+    const changed = await registration.configure(account, password);
+    if (stopping !== null || !isAccountConfigured(account)) return;
+    const register = registerNow === 'always' || (registerNow === 'if-changed' && (changed || wasFailed));
+    if (register) registration.register();
+  }
+
+  function getState(): AppState {
+    return {
+      host: options.host,
+      version: options.version,
+      systemLocale: options.systemLocale,
+      settings: settings.view(),
+      account: registration.status,
+      calls: calls.list(),
+    };
+  }
+
+  const handlers: Handlers = {
+    'app:getState': () => Promise.resolve(getState()),
+    'settings:get': () => Promise.resolve(settings.view()),
+    'settings:save': async ({ settings: next, password }) => {
+      const outcome = await settings.save(next, password);
+      publish('settings:changed', outcome.view);
+      await applyAccount(settings.settings.account, 'if-changed');
+      return outcome.view;
+    },
+    'account:register': () => settled(() => registration.register()),
+    'account:unregister': () => registration.unregister(),
+    'calls:dial': ({ target }) => settled(() => calls.dial(target)),
+    'calls:answer': ({ callId }) => calls.answer(callId),
+    'calls:reject': ({ callId }) => settled(() => calls.reject(callId)),
+    'calls:hangup': ({ callId }) => settled(() => calls.hangup(callId)),
+    'calls:hold': ({ callId, hold }) => calls.hold(callId, hold),
+    'calls:mute': ({ callId, muted }) => calls.mute(callId, muted),
+    'calls:dtmf': ({ callId, tones }) => calls.dtmf(callId, tones),
+    'media:ready': (_args, sender) =>
+      settled(() => {
+        media.attach(sender.id);
+        return null;
+      }),
+    'media:respond': (args, sender) =>
+      settled(() => {
+        media.respond(args, sender.id);
+        return null;
+      }),
+  };
+
+  return {
+    handlers,
+    getState,
+    start() {
+      started ??= (async () => {
+        const loaded = await settings.load();
+        await applyAccount(loaded.account, loaded.account.registerOnStart ? 'always' : 'never');
+      })();
+      return started;
+    },
+    stop() {
+      stopping ??= (async () => {
+        await calls.endAll(timing.stopTimeoutMs);
+        await registration.stop();
+        calls.dispose();
+        media.dispose();
+      })();
+      return stopping;
+    },
+    senderGone(senderId) {
+      media.senderGone(senderId);
+    },
+    networkChanged(reason) {
+      registration.networkChanged(reason);
+    },
+  };
+}

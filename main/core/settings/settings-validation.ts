@@ -1,0 +1,77 @@
+// Validation beyond the schema: what a user can type wrong in the settings form. Each failure is
+// a field path mapped to a reason code (the renderer shows catalog text for it).
+import { Grammar, UserAgent } from 'sip.js';
+import type { URI } from 'sip.js';
+import type { IceServer, Settings, SettingsFieldError } from '../../../preload/contract.ts';
+
+export type FieldErrors = Record<string, string>;
+
+export type { SettingsFieldError };
+
+// Whitespace, C0/C1 controls and invisible format characters never belong in an address; the URL
+// parser would silently drop some of them, so they are refused before parsing.
+const HIDDEN_OR_SPACE = /[\s\p{Cc}\p{Cf}]/u;
+
+/** ws:// or wss:// with a host, no credentials in the URL, and acceptable to sip.js's transport. */
+export function isValidWsUrl(value: string): boolean {
+  if (value === '' || value.length > 2048 || HIDDEN_OR_SPACE.test(value)) return false;
+  // The URL parser would read ws:///x as host "x"; the host must follow the slashes as typed.
+  if (!/^wss?:\/\/[^/?#]/i.test(value)) return false;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') return false;
+  if (url.hostname === '' || url.username !== '' || url.password !== '') return false;
+  // sip.js's transport throws on what its own grammar refuses; refuse it here instead.
+  return Grammar.parse(value, 'absoluteURI') !== -1;
+}
+
+/** A sip: or sips: URI with a user and a host, parsed by sip.js; undefined when it is not one. */
+export function parseSipUri(value: string): URI | undefined {
+  if (value === '' || value.length > 1024 || HIDDEN_OR_SPACE.test(value)) return undefined;
+  const uri = UserAgent.makeURI(value);
+  if (!uri) return undefined;
+  if (uri.scheme !== 'sip' && uri.scheme !== 'sips') return undefined;
+  if (!uri.user || !uri.host) return undefined;
+  return uri;
+}
+
+const ICE_URL = /^(stun|stuns|turn|turns):[^\s/?#][^\s]*$/i;
+
+/** stun:, stuns:, turn: or turns: followed by a host (RFC 7064 / 7065). */
+export function isValidIceUrl(value: string): boolean {
+  return value.length <= 1024 && !HIDDEN_OR_SPACE.test(value) && ICE_URL.test(value);
+}
+
+function iceServerErrors(servers: IceServer[], errors: FieldErrors): void {
+  servers.forEach((server, i) => {
+    const urls = typeof server.urls === 'string' ? [server.urls] : server.urls;
+    urls.forEach((url, j) => {
+      if (!isValidIceUrl(url)) {
+        const path = typeof server.urls === 'string' ? `account.iceServers.${i}.urls` : `account.iceServers.${i}.urls.${j}`;
+        errors[path] = 'invalid-ice-url' satisfies SettingsFieldError;
+      }
+    });
+  });
+}
+
+/** Field path -> reason; empty when the settings may be saved. */
+export function validateSettings(settings: Settings): FieldErrors {
+  const errors: FieldErrors = {};
+  const { account } = settings;
+  const wsUrl = account.wsUrl.trim();
+  const sipUri = account.sipUri.trim();
+  // Anything typed into the account makes it an account: then both addresses are needed.
+  const started = [account.wsUrl, account.sipUri, account.authUser, account.displayName].some((v) => v.trim() !== '');
+  if (started) {
+    if (wsUrl === '') errors['account.wsUrl'] = 'required' satisfies SettingsFieldError;
+    else if (!isValidWsUrl(account.wsUrl)) errors['account.wsUrl'] = 'invalid-ws-url' satisfies SettingsFieldError;
+    if (sipUri === '') errors['account.sipUri'] = 'required' satisfies SettingsFieldError;
+    else if (!parseSipUri(account.sipUri)) errors['account.sipUri'] = 'invalid-sip-uri' satisfies SettingsFieldError;
+  }
+  iceServerErrors(account.iceServers, errors);
+  return errors;
+}

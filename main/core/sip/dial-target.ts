@@ -1,0 +1,77 @@
+// What the user typed (or a tel:/sip: link handed to us) turned into a SIP request URI. Numbers
+// keep a leading + and *, #; visual separators go. Anything else is refused with invalid-number,
+// before it can reach a SIP header.
+import { UserAgent } from 'sip.js';
+import { AppError } from '../errors.ts';
+
+export interface DialTarget {
+  /** The request URI, e.g. sip:+4930123@pbx.example.com. */
+  uri: string;
+  /** What the call list shows as the number: the user part (a number, or a SIP user). */
+  number: string;
+}
+
+/** Longest input looked at; the contract allows 256 characters. */
+export const MAX_DIAL_INPUT = 256;
+/** Digits plus *, # and a leading +: E.164 has 15 digits; feature codes and PINs need more. */
+export const MAX_NUMBER_LENGTH = 32;
+
+// Controls, invisible format characters (bidi overrides, zero-width) and line/paragraph separators.
+const HIDDEN = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+const SEPARATORS = /[ \t\u00a0\-.()]/g;
+const NUMBER = /^\+?[0-9*#]+$/;
+
+function refuse(why: string): never {
+  throw new AppError('invalid-number', `not a dialable number or SIP address: ${why}`);
+}
+
+/** Host (and port) of the account's address of record, where a bare number is sent. */
+function accountHostPort(accountSipUri: string): string {
+  const aor = UserAgent.makeURI(accountSipUri);
+  if (!aor?.host) throw new AppError('not-configured', 'the account has no SIP address to dial numbers through');
+  return aor.port === undefined ? aor.host : `${aor.host}:${aor.port}`;
+}
+
+function fromUri(text: string): DialTarget {
+  // URI headers (?Route=…) would let a link inject SIP headers into our INVITE.
+  if (text.includes('?')) refuse('SIP URI with headers');
+  const uri = UserAgent.makeURI(text);
+  if (!uri || (uri.scheme !== 'sip' && uri.scheme !== 'sips')) refuse('malformed SIP URI');
+  if (!uri.user || !uri.host) refuse('SIP URI without user or host');
+  // %0D%0A and the like decode to controls: refused like typed ones.
+  if (HIDDEN.test(uri.user) || HIDDEN.test(uri.host)) refuse('escaped control characters');
+  return { uri: uri.toString(), number: uri.user };
+}
+
+function fromNumber(text: string, accountSipUri: string): DialTarget {
+  const number = text.replace(SEPARATORS, '');
+  if (number === '' || number.length > MAX_NUMBER_LENGTH || !NUMBER.test(number)) refuse('not a phone number');
+  // '#' is not allowed unescaped in a SIP user part (RFC 3261 25.1); '+' and '*' are.
+  const user = number.replace(/#/g, '%23');
+  const uri = UserAgent.makeURI(`sip:${user}@${accountHostPort(accountSipUri)}`);
+  if (!uri) refuse('number does not form a SIP URI');
+  return { uri: uri.toString(), number };
+}
+
+/**
+ * Accepts a phone number (spaces, dashes, dots and parentheses ignored), a tel: URI, a sip: or
+ * sips: URI, or user@host. Throws AppError('invalid-number') for anything else.
+ */
+export function parseDialTarget(input: string, accountSipUri: string): DialTarget {
+  if (input.length > MAX_DIAL_INPUT) refuse('too long');
+  if (HIDDEN.test(input)) refuse('control or invisible characters');
+  const text = input.trim();
+  if (text === '') refuse('empty');
+  if (/^sips?:/i.test(text)) return fromUri(text);
+  if (/^tel:/i.test(text)) {
+    // RFC 3966 parameters (;phone-context=…) are not ours to interpret.
+    const number = text.slice(4);
+    if (number.includes(';')) refuse('tel: URI with parameters');
+    return fromNumber(number, accountSipUri);
+  }
+  if (text.includes('@')) {
+    if (!/^[^@\s:<>"]+@[^@\s<>"]+$/.test(text)) refuse('malformed user@host');
+    return fromUri(`sip:${text}`);
+  }
+  return fromNumber(text, accountSipUri);
+}

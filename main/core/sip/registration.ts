@@ -1,0 +1,623 @@
+// The account's registration: one sip.js UserAgent over one WebSocket, and the state the user
+// sees (AccountStatus). Reconnecting is ours, not sip.js's (its reconnectionAttempts stays 0), so
+// that every moment has a known state: connecting, registering, registered, waiting-to-retry with
+// a retryAt, or failed with a reason that only the user can clear.
+import { Core, Registerer, RegistererState, RequestPendingError, TransportState, UserAgent, UserAgentState } from 'sip.js';
+import type { Invitation, SessionDescriptionHandlerFactory } from 'sip.js';
+import type { AccountSettings, AccountStatus } from '../../../preload/contract.ts';
+import { AppError } from '../errors.ts';
+import type { Clock, Logger } from '../ports.ts';
+import { isAccountConfigured } from '../settings/settings-defaults.ts';
+import { isValidWsUrl, parseSipUri } from '../settings/settings-validation.ts';
+import { settleWithin } from '../time-bounds.ts';
+import type { CoreTiming } from '../timing.ts';
+import { backoffDelay } from './backoff.ts';
+import { classifyRegisterFailure } from './register-outcome.ts';
+import type { AccountError } from './register-outcome.ts';
+import { plainText } from './remote-party.ts';
+import { sipLogConnector, silentSipLogger } from './sip-logging.ts';
+import { installWebSocketGlobal } from './websocket-global.ts';
+
+/** The binding we ask for; sip.js refreshes it before it runs out. */
+export const REGISTER_EXPIRES_S = 300;
+// Refresh at 85 % (255 s): a refresh that times out (32 s) still lands before the binding expires.
+const REFRESH_PERCENT = 85;
+
+export interface RegistrationOptions {
+  clock: Clock;
+  logger: Logger;
+  timing: CoreTiming;
+  /** Jitter source, [0, 1). */
+  random: () => number;
+  userAgentString: string;
+  sessionDescriptionHandlerFactory: SessionDescriptionHandlerFactory;
+  onStatus: (status: AccountStatus) => void;
+  onInvite: (invitation: Invitation) => void;
+  /** Registered again after the connection had been lost: live calls may need an ICE restart. */
+  onRecovered?: () => void;
+}
+
+interface AccountConfig {
+  account: AccountSettings;
+  password: string | null;
+}
+
+interface RegisterResponse {
+  callId: string;
+  cseq: number;
+  status: number;
+}
+
+const UNCONFIGURED: AccountStatus = { state: 'unconfigured', aor: null, error: null, retryAt: null, attempts: 0 };
+
+function messageOf(err: unknown): string {
+  return plainText(err instanceof Error ? err.message : String(err), 200);
+}
+
+function aorOf(account: AccountSettings): string | null {
+  if (!isAccountConfigured(account)) return null;
+  return parseSipUri(account.sipUri)?.toString() ?? (plainText(account.sipUri, 1024) || null);
+}
+
+/** What decides the user agent: a change to any of these needs a new one. */
+function identityKey(config: AccountConfig): string {
+  const { wsUrl, sipUri, authUser, displayName } = config.account;
+  return JSON.stringify([wsUrl, sipUri, authUser, displayName, config.password]);
+}
+
+// The display name goes into a quoted string in From; the auth user into username="…".
+function quotedSafe(value: string): string {
+  return plainText(value, 256).replace(/["\\]/g, (c) => `\\${c}`);
+}
+
+export class Registration {
+  private state: AccountStatus = UNCONFIGURED;
+  private config: AccountConfig | null = null;
+  private configKey = '';
+  private ua: UserAgent | null = null;
+  private registerer: Registerer | null = null;
+  /** The user wants the account registered (start with registerOnStart, or `account:register`). */
+  private desired = false;
+  /** Bumped whenever an attempt is superseded; callbacks of older attempts compare and stop. */
+  private generation = 0;
+  private retryTimer: unknown = null;
+  private registerTimer: unknown = null;
+  /** The connection was lost since the last successful REGISTER. */
+  private lostConnection = false;
+  private stopped = false;
+  private badMessages = 0;
+  private readonly registerResponses: RegisterResponse[] = [];
+  private readonly parserLogger = silentSipLogger();
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: RegistrationOptions) {}
+
+  get status(): AccountStatus {
+    return { ...this.state, error: this.state.error ? { ...this.state.error } : null };
+  }
+
+  get isRegistered(): boolean {
+    return this.state.state === 'registered';
+  }
+
+  /** The current user agent (null until the first attempt, or when unconfigured). */
+  get userAgent(): UserAgent | null {
+    return this.ua;
+  }
+
+  /** True when this account and password are what the user agent already uses. */
+  isCurrent(account: AccountSettings, password: string | null): boolean {
+    return this.config !== null && identityKey({ account, password }) === this.configKey;
+  }
+
+  /**
+   * Takes the account from settings. A changed address, user, name or password replaces the
+   * user agent (the old one unregisters first); the caller then decides whether to register.
+   * Returns true when the account changed.
+   */
+  configure(account: AccountSettings, password: string | null): Promise<boolean> {
+    return this.serially(() => this.applyConfig(account, password));
+  }
+
+  private async applyConfig(account: AccountSettings, password: string | null): Promise<boolean> {
+    const config: AccountConfig = { account: structuredClone(account), password };
+    const key = identityKey(config);
+    if (this.config && key === this.configKey) {
+      this.config = config; // dtmfMode, iceServers and registerOnStart need no new user agent
+      return false;
+    }
+    await this.shutdownUserAgent();
+    this.config = config;
+    this.configKey = key;
+    const aor = aorOf(account);
+    this.update(
+      aor === null
+        ? UNCONFIGURED
+        : { state: 'unregistered', aor, error: null, retryAt: null, attempts: 0 },
+      true,
+    );
+    return true;
+  }
+
+  /** `account:register`: the user asks; this also clears a 'failed' state. */
+  register(): AccountStatus {
+    if (this.stopped) return this.status;
+    if (!this.config || this.state.state === 'unconfigured') {
+      throw new AppError('not-configured', 'no account is configured');
+    }
+    if (this.desired && (this.state.state === 'connecting' || this.state.state === 'registering')) {
+      return this.status; // already on its way
+    }
+    this.desired = true;
+    // Quietly: the attempt publishes its first state (connecting, registering or failed) itself.
+    this.state = { ...this.state, attempts: 0, error: null };
+    this.startAttempt();
+    return this.status;
+  }
+
+  /** `account:unregister`: removes the binding (bounded in time) and stops retrying. */
+  async unregister(): Promise<AccountStatus> {
+    if (!this.config || this.state.state === 'unconfigured') return this.status;
+    this.desired = false;
+    const generation = ++this.generation;
+    this.clearTimers();
+    const registerer = this.registerer;
+    if (this.state.state === 'registered' && registerer && this.ua?.transport.isConnected()) {
+      this.update({ state: 'unregistering', retryAt: null });
+      await settleWithin(this.sendUnregister(registerer), this.options.timing.unregisterTimeoutMs, this.options.clock);
+    }
+    // A register() during the un-REGISTER has taken over; leave its registerer alone.
+    if (generation !== this.generation) return this.status;
+    // A REGISTER still in flight is handled by dispose: sip.js unregisters once it is answered.
+    this.dropRegisterer();
+    this.update({ state: 'unregistered', error: null, retryAt: null, attempts: 0 });
+    return this.status;
+  }
+
+  /** The machine resumed or came online: skip any backoff; when registered, prove it. */
+  networkChanged(reason: 'resume' | 'online'): void {
+    if (this.stopped || !this.desired) return;
+    const ua = this.ua;
+    switch (this.state.state) {
+      case 'waiting-to-retry':
+        this.options.logger.info(`registration: ${reason}, retrying now`);
+        this.startAttempt();
+        return;
+      case 'registered':
+        if (!ua?.transport.isConnected()) {
+          this.lostConnection = true;
+          this.dropRegisterer();
+          this.startAttempt();
+          return;
+        }
+        // The socket may be dead without knowing it (sleep, a new network): a REGISTER proves it;
+        // if it goes unanswered the timeout reconnects.
+        this.sendRegister(++this.generation, ua, true);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** Unregisters (bounded) and stops the user agent (bounded); nothing restarts afterwards. */
+  stop(): Promise<void> {
+    return this.serially(async () => {
+      if (this.stopped) return;
+      await this.shutdownUserAgent();
+      this.stopped = true;
+    });
+  }
+
+  /** Account changes and stop() take turns: two saves in a row must not race two user agents. */
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Attempts
+
+  private startAttempt(): void {
+    this.attempt().catch((err: unknown) => {
+      this.options.logger.error('registration: attempt failed unexpectedly', err);
+    });
+  }
+
+  private async attempt(): Promise<void> {
+    const generation = ++this.generation;
+    this.clearTimers();
+    const config = this.config;
+    if (!config || !this.desired || this.stopped) return;
+    if (!isValidWsUrl(config.account.wsUrl)) {
+      this.fail({ code: 'invalid-ws-url' });
+      return;
+    }
+    if (!parseSipUri(config.account.sipUri)) {
+      this.fail({ code: 'invalid-sip-uri' });
+      return;
+    }
+    let ua: UserAgent;
+    try {
+      ua = this.ensureUserAgent(config);
+    } catch (err) {
+      // sip.js refused what our own checks let through: treat it as a bad server address.
+      this.fail({ code: 'invalid-ws-url', detail: messageOf(err) });
+      return;
+    }
+    if (!ua.transport.isConnected()) {
+      this.update({ state: 'connecting', retryAt: null });
+      try {
+        if (ua.state === UserAgentState.Started) await ua.transport.connect();
+        else await ua.start();
+      } catch (err) {
+        if (generation !== this.generation) return;
+        this.lostConnection = true;
+        this.retryLater({ code: 'unreachable', detail: messageOf(err) });
+        return;
+      }
+      if (generation !== this.generation) return;
+    }
+    this.sendRegister(generation, ua, false);
+  }
+
+  /** Sends REGISTER with a bound on its answer. `quiet` keeps the state (a refresh). */
+  private sendRegister(generation: number, ua: UserAgent, quiet: boolean): void {
+    if (!quiet) this.update({ state: 'registering', retryAt: null });
+    this.registerer ??= this.newRegisterer(ua);
+    const registerer = this.registerer;
+    this.clearRegisterTimer();
+    this.registerTimer = this.options.clock.setTimeout(() => {
+      this.registerTimer = null;
+      if (generation !== this.generation) return;
+      this.abort({ code: 'timeout', detail: `no answer to REGISTER within ${this.options.timing.registerTimeoutMs} ms` });
+    }, this.options.timing.registerTimeoutMs);
+    const current = (): boolean => generation === this.generation && this.registerer === registerer;
+    const onFinal = (response: Core.IncomingResponse): void => {
+      if (!current()) return;
+      this.clearRegisterTimer();
+      this.onRegisterRejected(response.message);
+    };
+    try {
+      registerer
+        .register({
+          requestDelegate: {
+            onAccept: () => {
+              if (!current()) return;
+              this.clearRegisterTimer();
+              this.onRegistered();
+            },
+            onReject: onFinal,
+            onRedirect: onFinal,
+          },
+        })
+        .catch((err: unknown) => {
+          if (!current()) return;
+          this.clearRegisterTimer();
+          if (err instanceof RequestPendingError) {
+            // A refresh: sip.js's own is in flight and its outcome arrives through the watcher.
+            if (quiet) return;
+            // An attempt: the old registerer is still busy (an un-REGISTER); start a fresh one.
+            this.dropRegisterer();
+            this.sendRegister(generation, ua, false);
+            return;
+          }
+          this.abort({ code: 'unreachable', detail: messageOf(err) });
+        });
+    } catch (err) {
+      this.clearRegisterTimer();
+      this.abort({ code: 'unreachable', detail: messageOf(err) });
+    }
+  }
+
+  private onRegistered(): void {
+    const recovered = this.lostConnection;
+    this.lostConnection = false;
+    this.update({ state: 'registered', error: null, retryAt: null, attempts: 0 });
+    if (recovered) {
+      try {
+        this.options.onRecovered?.();
+      } catch (err) {
+        this.options.logger.error('registration: recovery listener failed', err);
+      }
+    }
+  }
+
+  private onRegisterRejected(message: Core.IncomingResponseMessage): void {
+    const status = message.statusCode ?? 0;
+    const verdict = classifyRegisterFailure(status, {
+      hasPassword: Boolean(this.config?.password),
+      credentialsSent: this.followedChallenge(message.callId, message.cseq),
+      transportConnected: this.ua?.transport.isConnected() ?? false,
+    });
+    this.options.logger.warn(`registration: REGISTER answered ${status} -> ${verdict.action} ${verdict.error.code}`);
+    if (verdict.action === 'fail') {
+      this.fail(verdict.error);
+      return;
+    }
+    // 500/503 may say when to come back; the cap still holds so recovery stays within bounds.
+    const retryAfter = Number.parseInt(message.getHeader('retry-after') ?? '', 10);
+    const minDelay = Number.isFinite(retryAfter) ? Math.min(retryAfter * 1000, this.options.timing.retryMaxMs) : 0;
+    this.retryLater(verdict.error, minDelay);
+  }
+
+  /** True when the previous REGISTER of this dialog (CSeq - 1) was challenged: sip.js answered it with credentials. */
+  private followedChallenge(callId: string, cseq: number): boolean {
+    return this.registerResponses.some((r) => r.callId === callId && r.cseq === cseq - 1 && (r.status === 401 || r.status === 407));
+  }
+
+  /** Gives up on the current attempt: drops the socket (it is not trustworthy) and retries. */
+  private abort(error: AccountError): void {
+    this.generation++;
+    this.clearRegisterTimer();
+    this.lostConnection = true;
+    const ua = this.ua;
+    if (ua && ua.transport.state !== TransportState.Disconnected) {
+      ua.transport.disconnect().catch((err: unknown) => {
+        this.options.logger.debug('registration: disconnect failed', err);
+      });
+    }
+    this.dropRegisterer();
+    this.retryLater(error);
+  }
+
+  private retryLater(error: AccountError, minDelayMs = 0): void {
+    this.clearTimers();
+    if (!this.desired || this.stopped) return;
+    const attempts = this.state.attempts + 1;
+    const { retryInitialMs, retryMaxMs, retryJitter } = this.options.timing;
+    const delay = Math.max(
+      minDelayMs,
+      backoffDelay(attempts, { initialMs: retryInitialMs, maxMs: retryMaxMs, jitter: retryJitter }, this.options.random),
+    );
+    this.update({ state: 'waiting-to-retry', error, retryAt: this.options.clock.now() + delay, attempts });
+    this.retryTimer = this.options.clock.setTimeout(() => {
+      this.retryTimer = null;
+      this.startAttempt();
+    }, delay);
+  }
+
+  /** Stops for good until the user saves settings or asks to register. */
+  private fail(error: AccountError): void {
+    this.generation++;
+    this.clearTimers();
+    this.desired = false;
+    this.update({ state: 'failed', error, retryAt: null, attempts: this.state.attempts + 1 });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // The user agent
+
+  private ensureUserAgent(config: AccountConfig): UserAgent {
+    if (this.ua) return this.ua;
+    installWebSocketGlobal();
+    const uri = parseSipUri(config.account.sipUri);
+    if (!uri) throw new Error('invalid SIP URI');
+    const password = config.password ?? '';
+    const displayName = quotedSafe(config.account.displayName);
+    const authUser = quotedSafe(config.account.authUser);
+    let created: UserAgent | null = null;
+    const ua = new UserAgent({
+      uri,
+      displayName: displayName === '' ? undefined : displayName,
+      authorizationUsername: authUser === '' ? undefined : authUser,
+      authorizationPassword: password === '' ? undefined : password,
+      transportOptions: {
+        server: config.account.wsUrl,
+        connectionTimeout: this.options.timing.connectTimeoutMs / 1000,
+        traceSip: false,
+      },
+      // reconnectionAttempts is left at sip.js's default, 0 (setting it logs a deprecation):
+      // sip.js never reconnects by itself, this class does.
+      sessionDescriptionHandlerFactory: this.options.sessionDescriptionHandlerFactory,
+      delegate: {
+        onInvite: (invitation) => {
+          if (created === this.ua) this.options.onInvite(invitation);
+          else void invitation.reject({ statusCode: 480 }).catch(() => undefined);
+        },
+        onDisconnect: (error) => {
+          if (created) this.onDisconnect(created, error);
+        },
+      },
+      logLevel: 'warn',
+      logBuiltinEnabled: false,
+      logConfiguration: false,
+      logConnector: sipLogConnector(this.options.logger),
+      userAgentString: this.options.userAgentString,
+    });
+    created = ua;
+    // Without a password, a challenge is not answered (sip.js would send a digest of nothing):
+    // the 401 comes straight back and is reported as 'no-password'.
+    if (password === '') ua.userAgentCore.configuration.authenticationFactory = () => undefined;
+    this.tapMessages(ua);
+    this.ua = ua;
+    return ua;
+  }
+
+  private newRegisterer(ua: UserAgent): Registerer {
+    const registerer = new Registerer(ua, {
+      expires: REGISTER_EXPIRES_S,
+      refreshFrequency: REFRESH_PERCENT,
+      logConfiguration: false,
+    });
+    registerer.stateChange.addListener((state) => {
+      if (state !== RegistererState.Unregistered) return;
+      // sip.js reports a reject by changing state first and calling our delegate right after;
+      // look once the delegate has had its say.
+      queueMicrotask(() => {
+        this.onRegistrationLost(registerer);
+      });
+    });
+    return registerer;
+  }
+
+  /** sip.js's own refresh failed or the binding expired while we thought we were registered. */
+  private onRegistrationLost(registerer: Registerer): void {
+    if (this.registerer !== registerer || this.state.state !== 'registered' || !this.desired) return;
+    const last = this.registerResponses.at(-1);
+    if (last && last.status >= 300) {
+      const verdict = classifyRegisterFailure(last.status, {
+        hasPassword: Boolean(this.config?.password),
+        credentialsSent: this.followedChallenge(last.callId, last.cseq),
+        transportConnected: this.ua?.transport.isConnected() ?? false,
+      });
+      this.options.logger.warn(`registration: refresh answered ${last.status} -> ${verdict.action} ${verdict.error.code}`);
+      if (verdict.action === 'fail') this.fail(verdict.error);
+      else this.abort(verdict.error);
+      return;
+    }
+    this.options.logger.warn('registration: the binding was lost without an answer');
+    this.abort({ code: 'timeout', detail: 'refresh unanswered' });
+  }
+
+  private onDisconnect(ua: UserAgent, error: Error | undefined): void {
+    // Without an error the disconnect was ours (abort, unregister, stop).
+    if (ua !== this.ua || error === undefined) return;
+    this.options.logger.warn(`registration: connection lost: ${messageOf(error)}`);
+    this.lostConnection = true;
+    this.generation++;
+    // A REGISTER of ours in flight is stuck in its transaction: start over with a new registerer.
+    // Otherwise the registerer is kept and simply registers again on the new socket (disposing a
+    // registered one now would try an un-REGISTER over the dead socket).
+    if (this.registerTimer !== null) this.dropRegisterer();
+    this.clearRegisterTimer();
+    if (!this.desired || this.stopped) {
+      if (this.state.state === 'registered') this.update({ state: 'unregistered', retryAt: null });
+      return;
+    }
+    this.retryLater({ code: 'unreachable', detail: messageOf(error) });
+  }
+
+  /**
+   * Every inbound message passes here first. sip.js silently drops what it cannot parse, and an
+   * exception from its handler would escape the socket's event listener and end the process:
+   * both become 'bad-response' while a REGISTER is outstanding, and a log line otherwise.
+   */
+  private tapMessages(ua: UserAgent): void {
+    const transport = ua.transport;
+    const deliver = transport.onMessage;
+    transport.onMessage = (raw: string) => {
+      const firstLine = (): string => plainText(raw.split('\n', 1)[0] ?? '', 80);
+      let message: Core.IncomingRequestMessage | Core.IncomingResponseMessage | undefined;
+      try {
+        // sip.js's parser itself throws on some malformed headers (e.g. "CSeq: banana").
+        message = Core.Parser.parseMessage(raw, this.parserLogger);
+      } catch {
+        message = undefined;
+      }
+      if (!message) {
+        this.onBadMessage(ua, `not SIP: "${firstLine()}"`);
+        return;
+      }
+      const registerResponse =
+        message instanceof Core.IncomingResponseMessage && message.method === 'REGISTER' ? message.statusCode : undefined;
+      if (registerResponse !== undefined) {
+        this.registerResponses.push({ callId: message.callId, cseq: message.cseq, status: registerResponse });
+        if (this.registerResponses.length > 8) this.registerResponses.shift();
+      }
+      try {
+        deliver?.(raw);
+      } catch (err) {
+        this.onBadMessage(ua, `sip.js refused a message: ${messageOf(err)}`);
+        return;
+      }
+      // sip.js accepts a 2xx synchronously; one it dropped (no binding for our contact, no
+      // expires) leaves our REGISTER waiting: that registrar's answer is unusable.
+      if (registerResponse !== undefined && registerResponse >= 200 && registerResponse < 300 && this.registerTimer !== null) {
+        this.onBadMessage(ua, `2xx to REGISTER without our binding: "${firstLine()}"`);
+      }
+    };
+  }
+
+  private onBadMessage(ua: UserAgent, detail: string): void {
+    if (ua !== this.ua) return;
+    this.badMessages++;
+    const waitingForAnswer =
+      this.state.state === 'connecting' || this.state.state === 'registering' || this.registerTimer !== null;
+    if (waitingForAnswer && this.desired) {
+      this.options.logger.warn(`registration: bad response from the server: ${detail}`);
+      this.abort({ code: 'bad-response', detail });
+      return;
+    }
+    // Outside a REGISTER a stray bad message does not end a working registration; a flood is
+    // logged sparsely.
+    if (this.badMessages <= 3 || this.badMessages % 100 === 0) {
+      this.options.logger.warn(`registration: ignored a bad message (${this.badMessages} so far): ${detail}`);
+    }
+  }
+
+  private sendUnregister(registerer: Registerer): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        resolve();
+      };
+      try {
+        registerer
+          .unregister({ requestDelegate: { onAccept: done, onReject: done, onRedirect: done } })
+          .catch(done);
+      } catch {
+        done();
+      }
+    });
+  }
+
+  private dropRegisterer(): void {
+    const registerer = this.registerer;
+    this.registerer = null;
+    if (!registerer) return;
+    // dispose() unregisters only a live binding and waits for an outstanding REGISTER first.
+    registerer.dispose().catch((err: unknown) => {
+      this.options.logger.debug('registration: registerer dispose failed', err);
+    });
+  }
+
+  private async shutdownUserAgent(): Promise<void> {
+    this.desired = false;
+    this.generation++;
+    this.clearTimers();
+    const ua = this.ua;
+    if (!ua) return;
+    const registerer = this.registerer;
+    if (this.state.state === 'registered' && registerer && ua.transport.isConnected()) {
+      this.update({ state: 'unregistering', retryAt: null });
+      await settleWithin(this.sendUnregister(registerer), this.options.timing.unregisterTimeoutMs, this.options.clock);
+    }
+    this.dropRegisterer();
+    this.ua = null;
+    const outcome = await settleWithin(
+      ua.stop().catch((err: unknown) => {
+        this.options.logger.debug('registration: user agent stop failed', err);
+      }),
+      this.options.timing.stopTimeoutMs,
+      this.options.clock,
+    );
+    if (outcome === 'timeout') this.options.logger.warn('registration: the user agent did not stop in time');
+    if (this.state.state !== 'unconfigured') this.update({ state: 'unregistered', retryAt: null });
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private clearRegisterTimer(): void {
+    if (this.registerTimer !== null) {
+      this.options.clock.clearTimeout(this.registerTimer);
+      this.registerTimer = null;
+    }
+  }
+
+  private clearTimers(): void {
+    this.clearRegisterTimer();
+    if (this.retryTimer !== null) {
+      this.options.clock.clearTimeout(this.retryTimer);
+      this.retryTimer = null;
+    }
+  }
+
+  /** Applies a change and publishes it (only when something changed, unless forced). */
+  private update(patch: Partial<AccountStatus>, force = false): void {
+    const next: AccountStatus = { ...this.state, ...patch };
+    if (next.state !== 'waiting-to-retry') next.retryAt = null;
+    const changed = JSON.stringify(next) !== JSON.stringify(this.state);
+    this.state = next;
+    if (changed || force) this.options.onStatus(this.status);
+  }
+}

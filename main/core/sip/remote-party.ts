@@ -1,0 +1,65 @@
+// Who is calling, from an incoming INVITE: P-Asserted-Identity when the PBX asserts one, else
+// From. The values are caller-supplied text: they stay plain strings (the UI renders them as
+// text), with controls and bidi overrides removed so a name cannot disguise itself.
+import { Grammar } from 'sip.js';
+import type { Core, NameAddrHeader } from 'sip.js';
+import type { Call } from '../../../preload/contract.ts';
+
+export type RemoteParty = Call['remote'];
+
+const MAX_NAME = 128;
+const MAX_URI = 512;
+// Controls, format characters (bidi overrides, zero-width joiners) and line separators.
+const HIDDEN = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
+
+/** Caller-supplied text made safe to show: no hidden characters, bounded length. */
+export function plainText(value: string, max = MAX_NAME): string {
+  return value.replace(HIDDEN, '').trim().slice(0, max);
+}
+
+interface Identity {
+  displayName: string;
+  number: string;
+  uri: string;
+}
+
+function fromNameAddr(header: NameAddrHeader): Identity {
+  return {
+    // sip.js keeps the quoted-pairs of a quoted display name ("Bob \"B\"").
+    displayName: header.displayName.replace(/\\(.)/g, '$1'),
+    number: header.uri.user ?? '',
+    uri: header.uri.toString(),
+  };
+}
+
+// sip.js's grammar does not parse tel: URIs, which PBXs often assert (<tel:+4930123>).
+const TEL = /^\s*(?:"((?:[^"\\]|\\.)*)"\s*|([^<"]*?)\s*)?<tel:([^;>]+)[^>]*>/i;
+
+function parseAssertedIdentity(value: string): Identity | undefined {
+  const nameAddr = Grammar.nameAddrHeaderParse(value);
+  if (nameAddr) return fromNameAddr(nameAddr);
+  const tel = TEL.exec(value);
+  if (!tel) return undefined;
+  const number = tel[3] ?? '';
+  return { displayName: (tel[1] ?? tel[2] ?? '').replace(/\\(.)/g, '$1'), number, uri: `tel:${number}` };
+}
+
+/** The remote party of an incoming INVITE. */
+export function remotePartyOf(request: Core.IncomingRequestMessage): RemoteParty {
+  const from = fromNameAddr(request.from);
+  const paiHeader = request.getHeader('P-Asserted-Identity');
+  // Several identities may be asserted (sip: and tel:); the first one that parses wins.
+  const asserted = paiHeader === undefined ? undefined : parseAssertedIdentity(paiHeader.split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/)[0] ?? '');
+  const identity: Identity = asserted
+    ? {
+        displayName: asserted.displayName || from.displayName,
+        number: asserted.number || from.number,
+        uri: asserted.uri.startsWith('tel:') ? from.uri : asserted.uri,
+      }
+    : from;
+  return {
+    displayName: plainText(identity.displayName),
+    number: plainText(identity.number),
+    uri: plainText(identity.uri, MAX_URI),
+  };
+}

@@ -1,0 +1,38 @@
+// Every time bound the core keeps, in one place: production uses the defaults, tests shrink them
+// (CoreOptions.timing) so that a retry or a lingering call does not cost seconds.
+
+export interface CoreTiming {
+  /** Longest wait for the WebSocket to open; then the attempt counts as 'unreachable'. */
+  connectTimeoutMs: number;
+  /** A REGISTER (including its authenticated retry) unanswered after this is a 'timeout'. */
+  registerTimeoutMs: number;
+  /** Bound on the un-REGISTER sent by `account:unregister` and by stop(). */
+  unregisterTimeoutMs: number;
+  /** Bound on stopping the user agent after unregistering (BYE for calls, closing the socket). */
+  stopTimeoutMs: number;
+  /** First delay between automatic attempts; it doubles per failed attempt up to retryMaxMs. */
+  retryInitialMs: number;
+  /** The cap keeps re-registration within 10 s of the server's return. */
+  retryMaxMs: number;
+  /** Each delay is scaled by a random factor in [1 - jitter, 1 + jitter]. */
+  retryJitter: number;
+  /** How long an ended call stays in `calls:changed`, so the UI can say why it ended. */
+  endedCallLingerMs: number;
+  /** Passed to the media engine: how long ICE gathering may delay an offer or answer. */
+  iceGatheringTimeoutMs: number;
+  /** Bound on an in-dialog request we wait for: a hold re-INVITE, one DTMF INFO. */
+  inDialogTimeoutMs: number;
+}
+
+export const defaultTiming: CoreTiming = {
+  connectTimeoutMs: 5000,
+  registerTimeoutMs: 5000,
+  unregisterTimeoutMs: 2000,
+  stopTimeoutMs: 2000,
+  retryInitialMs: 500,
+  retryMaxMs: 5000,
+  retryJitter: 0.2,
+  endedCallLingerMs: 5000,
+  iceGatheringTimeoutMs: 300,
+  inDialogTimeoutMs: 10_000,
+};

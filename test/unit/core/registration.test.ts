@@ -1,0 +1,372 @@
+// The registration state machine, driven through createCore's handlers against a scripted
+// SIP-over-WebSocket server on 127.0.0.1 (no Kamailio needed for these paths).
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AccountStatus } from '../../../preload/contract.ts';
+import { FakeClock, settingsWith, sleep } from './support/fakes.ts';
+import { FakeSipServer, header } from './support/fake-sip-server.ts';
+import { makeCore } from './support/core-harness.ts';
+import type { Harness, HarnessOptions } from './support/core-harness.ts';
+
+let server: FakeSipServer;
+const cores: Harness[] = [];
+
+function account(extra: Partial<Parameters<typeof settingsWith>[0]> = {}): HarnessOptions['settings'] {
+  return settingsWith({ wsUrl: server.url, sipUri: 'sip:1001@127.0.0.1', ...extra });
+}
+
+function start(options: HarnessOptions): Harness {
+  const h = makeCore(options);
+  cores.push(h);
+  return h;
+}
+
+beforeEach(async () => {
+  server = await FakeSipServer.start();
+});
+
+afterEach(async () => {
+  for (const h of cores.splice(0)) await h.core.stop();
+  await server.stop();
+});
+
+describe('registration', () => {
+  it('registers, asking for a 300 s binding, and publishes every state on the way', async () => {
+    const h = start({ settings: account() });
+    await h.core.start();
+    await h.events.untilAccount('registered');
+    const states = h.events.all('account:changed').map((s) => s.state);
+    expect(states).toEqual(['unregistered', 'connecting', 'registering', 'registered']);
+    for (const s of h.events.all('account:changed')) expect(AccountStatus.safeParse(s).success).toBe(true);
+    const reg = server.requests('REGISTER')[0]!;
+    expect(header(reg, 'contact')).toMatch(/;expires=300$/);
+    expect(h.core.getState().account).toMatchObject({ state: 'registered', aor: 'sip:1001@127.0.0.1', error: null, attempts: 0 });
+  });
+
+  it('does not register at start when registerOnStart is off, and does on account:register', async () => {
+    const h = start({ settings: account({ registerOnStart: false }) });
+    await h.core.start();
+    await sleep(100);
+    expect(h.core.getState().account.state).toBe('unregistered');
+    expect(server.requests('REGISTER')).toHaveLength(0);
+    await h.core.handlers['account:register'](undefined, { id: 'r' });
+    await h.events.untilAccount('registered');
+  });
+
+  it('fails with invalid-ws-url and never retries when the server address is not ws(s)://', async () => {
+    const h = start({ settings: settingsWith({ wsUrl: 'http://127.0.0.1:1', sipUri: 'sip:1001@127.0.0.1' }) });
+    await h.core.start();
+    await h.events.untilAccount('failed');
+    const before = h.events.all('account:changed').length;
+    await sleep(300);
+    expect(h.events.all('account:changed')).toHaveLength(before);
+    expect(h.core.getState().account).toMatchObject({ state: 'failed', error: { code: 'invalid-ws-url' }, retryAt: null });
+  });
+
+  it('fails with invalid-sip-uri and never retries when the address of record is not a SIP URI', async () => {
+    const h = start({ settings: account({ sipUri: 'sip:no-user-part' }) });
+    await h.core.start();
+    await h.events.untilAccount('failed');
+    await sleep(300);
+    expect(h.core.getState().account).toMatchObject({ state: 'failed', error: { code: 'invalid-sip-uri' }, retryAt: null });
+    expect(server.connections).toHaveLength(0);
+  });
+
+  it('answers a challenge once with the password and registers', async () => {
+    server.onRequest = (req, s) => {
+      if (req.method === 'REGISTER' && header(req, 'authorization') === undefined) s.challenge(req);
+      else s.defaultHandler(req);
+    };
+    const h = start({ settings: account({ authUser: 'u1001' }), password: 'secret' });
+    await h.core.start();
+    await h.events.untilAccount('registered');
+    const creds = server.credentialedRegisters();
+    expect(creds).toHaveLength(1);
+    expect(header(creds[0]!, 'authorization')).toMatch(/username="u1001"/);
+  });
+
+  it('wrong password: exactly one credentialed REGISTER, then failed wrong-credentials, never retried', async () => {
+    server.onRequest = (req, s) => {
+      if (req.method === 'REGISTER') s.challenge(req);
+      else s.defaultHandler(req);
+    };
+    const h = start({ settings: account(), password: 'wrong' });
+    await h.core.start();
+    await h.events.untilAccount('failed');
+    expect(h.core.getState().account.error).toEqual({ code: 'wrong-credentials', status: 401 });
+    // Many backoff periods later (retryMaxMs is 100 ms here) nothing more was sent.
+    await sleep(600);
+    expect(server.credentialedRegisters()).toHaveLength(1);
+    expect(server.requests('REGISTER')).toHaveLength(2);
+    expect(h.core.getState().account.state).toBe('failed');
+  });
+
+  it('a network change does not retry after wrong credentials; the user can', async () => {
+    server.onRequest = (req, s) => {
+      if (req.method === 'REGISTER') s.challenge(req, { status: 407 });
+      else s.defaultHandler(req);
+    };
+    const h = start({ settings: account(), password: 'wrong' });
+    await h.core.start();
+    await h.events.untilAccount('failed');
+    expect(h.core.getState().account.error).toEqual({ code: 'wrong-credentials', status: 407 });
+    h.core.networkChanged('online');
+    h.core.networkChanged('resume');
+    await sleep(200);
+    expect(server.requests('REGISTER')).toHaveLength(2);
+    server.onRequest = (req, s) => {
+      s.defaultHandler(req);
+    };
+    const status = await h.core.handlers['account:register'](undefined, { id: 'r' });
+    expect(status.error).toBeNull();
+    await h.events.untilAccount('registered');
+  });
+
+  it('403 Forbidden is wrong-credentials at once', async () => {
+    server.onRequest = (req, s) => {
+      if (req.method === 'REGISTER') s.reply(req, 403, 'Forbidden');
+    };
+    const h = start({ settings: account(), password: 'pw' });
+    await h.core.start();
+    await h.events.untilAccount('failed');
+    expect(h.core.getState().account.error).toEqual({ code: 'wrong-credentials', status: 403 });
+    await sleep(300);
+    expect(server.requests('REGISTER')).toHaveLength(1);
+  });
+
+  it('registers without a password where the PBX does not challenge', async () => {
+    const h = start({ settings: account({ authUser: '1001' }) });
+    await h.core.start();
+    await h.events.untilAccount('registered');
+    expect(h.core.getState().settings.hasPassword).toBe(false);
+  });
+
+  it('no password and a challenge: failed no-password, without sending credentials', async () => {
+    server.onRequest = (req, s) => {
+      if (req.method === 'REGISTER') s.challenge(req);
+    };
+    const h = start({ settings: account({ authUser: '1001' }) });
+    await h.core.start();
+    await h.events.untilAccount('failed');
+    expect(h.core.getState().account.error).toEqual({ code: 'no-password', status: 401 });
+    await sleep(300);
+    expect(server.requests('REGISTER')).toHaveLength(1);
+    expect(server.credentialedRegisters()).toHaveLength(0);
+  });
+
+  it('503 waits and retries with backoff, then registers', async () => {
+    let n = 0;
+    server.onRequest = (req, s) => {
+      if (req.method === 'REGISTER' && n++ < 2) s.reply(req, 503, 'Service Unavailable');
+      else s.defaultHandler(req);
+    };
+    const h = start({ settings: account() });
+    await h.core.start();
+    await h.events.untilAccount('registered');
+    const waits = h.events.all('account:changed').filter((s) => s.state === 'waiting-to-retry');
+    expect(waits.map((w) => w.attempts)).toEqual([1, 2]);
+    expect(waits[0]!.error).toEqual({ code: 'rejected', status: 503 });
+    expect(waits[0]!.retryAt).toBeGreaterThan(0);
+    expect(h.core.getState().account).toMatchObject({ attempts: 0, error: null });
+  });
+
+  it('other 4xx are rejected for good (404), with the status', async () => {
+    server.onRequest = (req, s) => {
+      if (req.method === 'REGISTER') s.reply(req, 404, 'Not Found');
+    };
+    const h = start({ settings: account() });
+    await h.core.start();
+    await h.events.untilAccount('failed');
+    expect(h.core.getState().account.error).toEqual({ code: 'rejected', status: 404 });
+    await sleep(300);
+    expect(server.requests('REGISTER')).toHaveLength(1);
+  });
+
+  it('an unanswered REGISTER is a timeout: the socket is dropped and the attempt retried', async () => {
+    let n = 0;
+    server.onRequest = (req, s) => {
+      if (req.method === 'REGISTER' && n++ === 0) return; // silence
+      s.defaultHandler(req);
+    };
+    const h = start({ settings: account() });
+    await h.core.start();
+    await h.events.untilAccount('registered', 3000);
+    const wait = h.events.all('account:changed').find((s) => s.state === 'waiting-to-retry');
+    expect(wait?.error?.code).toBe('timeout');
+    expect(server.connections.length).toBe(2);
+  });
+
+  it('a server that answers garbage: bad-response, retried with capped backoff, never a hot loop', async () => {
+    server.onRequest = (req) => {
+      req.conn.send('HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n');
+    };
+    const h = start({ settings: account() });
+    await h.core.start();
+    await h.events.until('bad-response', () => h.core.getState().account.error?.code === 'bad-response');
+    await sleep(1000);
+    const status = h.core.getState().account;
+    expect(['waiting-to-retry', 'connecting', 'registering']).toContain(status.state);
+    expect(status.attempts).toBeGreaterThan(2);
+    // With attempts capped at 100 ms apart here, one second allows about ten, never hundreds.
+    expect(server.connections.length).toBeLessThan(20);
+    const waits = h.events.all('account:changed').filter((s) => s.state === 'waiting-to-retry');
+    for (const w of waits) expect(w.error?.code).toBe('bad-response');
+  });
+
+  it.each([
+    ['a header that makes the SIP parser throw', ['CSeq: banana']],
+    ['a 200 OK without our binding', ['Contact: <sip:someone-else@127.0.0.1>;expires=300']],
+  ])('a REGISTER answered with %s is bad-response, and the process survives', async (_what, headers) => {
+    let n = 0;
+    server.onRequest = (req, s) => {
+      if (req.method === 'REGISTER' && n++ === 0) s.reply(req, 200, 'OK', { headers });
+      else s.defaultHandler(req);
+    };
+    const h = start({ settings: account() });
+    await h.core.start();
+    await h.events.untilAccount('registered', 3000);
+    const wait = h.events.all('account:changed').find((st) => st.state === 'waiting-to-retry');
+    expect(wait?.error?.code).toBe('bad-response');
+  });
+
+  it('a non-SIP text frame while registered is ignored, not fatal', async () => {
+    const h = start({ settings: account() });
+    await h.core.start();
+    await h.events.untilAccount('registered');
+    server.broadcast('\u0000\u0001 not sip at all');
+    server.broadcast('SIP/2.0 200 OK\r\nbroken');
+    server.broadcast('OPTIONS sip:x@y SIP/2.0\r\nCSeq: banana\r\n\r\n');
+    await sleep(100);
+    expect(h.core.getState().account.state).toBe('registered');
+  });
+
+  it('the server goes away and comes back: waiting-to-retry (unreachable), then registered again', async () => {
+    const h = start({ settings: account() });
+    await h.core.start();
+    await h.events.untilAccount('registered');
+    await server.stop();
+    await h.events.untilAccount('waiting-to-retry');
+    expect(h.core.getState().account.error?.code).toBe('unreachable');
+    await sleep(250);
+    const back = Date.now();
+    await server.restart();
+    await h.events.untilAccount('registered', 3000);
+    expect(Date.now() - back).toBeLessThan(1000);
+    expect(server.requests('REGISTER').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('networkChanged skips the backoff', async () => {
+    const h = start({ settings: account(), timing: { retryInitialMs: 60_000, retryMaxMs: 60_000 } });
+    await h.core.start();
+    await h.events.untilAccount('registered');
+    await server.stop();
+    await h.events.untilAccount('waiting-to-retry');
+    expect(h.core.getState().account.retryAt! - Date.now()).toBeGreaterThan(50_000);
+    await server.restart();
+    h.core.networkChanged('resume');
+    await h.events.untilAccount('registered', 2000);
+  });
+
+  it('networkChanged while registered proves the registration with a fresh REGISTER', async () => {
+    const h = start({ settings: account() });
+    await h.core.start();
+    await h.events.untilAccount('registered');
+    const before = server.requests('REGISTER').length;
+    h.core.networkChanged('online');
+    await h.events.until('second REGISTER', () => server.requests('REGISTER').length > before, 2000);
+    await sleep(50);
+    expect(h.core.getState().account.state).toBe('registered');
+  });
+
+  it('networkChanged while registered on a dead socket reconnects', async () => {
+    let silent = false;
+    server.onRequest = (req, s) => {
+      if (!silent) s.defaultHandler(req);
+    };
+    const h = start({ settings: account() });
+    await h.core.start();
+    await h.events.untilAccount('registered');
+    silent = true; // a socket that no longer carries anything
+    h.core.networkChanged('resume');
+    await h.events.untilAccount('waiting-to-retry', 2000);
+    expect(h.core.getState().account.error?.code).toBe('timeout');
+    silent = false;
+    await h.events.untilAccount('registered', 3000);
+  });
+
+  it('account:unregister sends expires=0, ends unregistered and stops retrying', async () => {
+    const h = start({ settings: account() });
+    await h.core.start();
+    await h.events.untilAccount('registered');
+    const status = await h.core.handlers['account:unregister'](undefined, { id: 'r' });
+    expect(status.state).toBe('unregistered');
+    const last = server.requests('REGISTER').at(-1)!;
+    expect(header(last, 'contact')).toMatch(/expires=0/);
+    server.dropConnections();
+    await sleep(300);
+    expect(h.core.getState().account.state).toBe('unregistered');
+  });
+
+  it('stop() unregisters, and is bounded when the server stays silent', async () => {
+    const h = start({ settings: account() });
+    await h.core.start();
+    await h.events.untilAccount('registered');
+    server.onRequest = () => undefined;
+    const t0 = Date.now();
+    await h.core.stop();
+    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(header(server.requests('REGISTER').at(-1)!, 'contact')).toMatch(/expires=0/);
+  });
+
+  it('saving a changed account registers with the new one', async () => {
+    const other = await FakeSipServer.start();
+    try {
+      const h = start({ settings: account() });
+      await h.core.start();
+      await h.events.untilAccount('registered');
+      const next = settingsWith({ wsUrl: other.url, sipUri: 'sip:1002@127.0.0.1' });
+      await h.core.handlers['settings:save']({ settings: next, password: 'pw' }, { id: 'r' });
+      await h.events.until('registered at the new server', () => other.requests('REGISTER').length > 0 && h.core.getState().account.state === 'registered');
+      expect(h.core.getState().account.aor).toBe('sip:1002@127.0.0.1');
+      // The old binding was removed before the switch.
+      expect(header(server.requests('REGISTER').at(-1)!, 'contact')).toMatch(/expires=0/);
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it('saving unchanged settings does not re-register', async () => {
+    const h = start({ settings: account() });
+    await h.core.start();
+    await h.events.untilAccount('registered');
+    const n = server.requests('REGISTER').length;
+    await h.core.handlers['settings:save']({ settings: account({ dtmfMode: 'info' })! }, { id: 'r' });
+    await sleep(100);
+    expect(server.requests('REGISTER')).toHaveLength(n);
+  });
+});
+
+describe('backoff on the core clock', () => {
+  it('retries after 0.5, 1, 2, 4 s, then every 5 s while the server is unreachable', async () => {
+    const closed = await FakeSipServer.start();
+    const url = closed.url;
+    await closed.stop();
+    const clock = new FakeClock();
+    const h = start({
+      settings: settingsWith({ wsUrl: url, sipUri: 'sip:1001@127.0.0.1' }),
+      clock,
+      random: () => 0.5,
+      timing: { retryInitialMs: 500, retryMaxMs: 5000, retryJitter: 0.2 },
+    });
+    await h.core.start();
+    const delays: number[] = [];
+    for (let attempt = 1; attempt <= 7; attempt++) {
+      await h.events.until(`attempt ${attempt}`, () => h.core.getState().account.attempts === attempt);
+      const status = h.core.getState().account;
+      expect(status.state).toBe('waiting-to-retry');
+      expect(status.error?.code).toBe('unreachable');
+      delays.push(status.retryAt! - clock.now());
+      clock.advance(status.retryAt! - clock.now());
+    }
+    expect(delays).toEqual([500, 1000, 2000, 4000, 5000, 5000, 5000]);
+  });
+});
