@@ -1,0 +1,210 @@
+// The Electron host's composition root: every service is built and wired here, by hand. The
+// core receives its ports (settings file, safeStorage secrets, the IPC event sink); the rest of
+// this folder is thin glue between Electron and the core.
+import { app, ipcMain, Menu, net, powerMonitor, safeStorage, session } from 'electron';
+import type { BrowserWindow, WebContents } from 'electron';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AccountStatus, CommandName, EventName, EventPayload, SenderInfo } from '../../preload/contract.ts';
+import type { Core, CoreOptions } from '../core/core.ts';
+import { createCore } from '../core/create-core.ts';
+import type { EventSink, Logger } from '../core/ports.ts';
+import { createSettingsFile } from '../web/atomic-file.ts';
+import { createConsoleLogger, defaultRendererDir, settleWithin } from '../web/host-support.ts';
+import { APP_INDEX_URL, handleAppProtocol, registerAppScheme } from './app-protocol.ts';
+import { createIpcEventSink, installIpcGuard } from './ipc-guard.ts';
+import { createMainWindow, showWindow } from './main-window.ts';
+import { watchNetwork } from './network-watch.ts';
+import { installPermissionHandlers } from './permissions.ts';
+import { SafeStorageSecretStore } from './safe-storage-secret-store.ts';
+import { AppTray } from './tray.ts';
+
+export const APP_USER_MODEL_ID = 'com.hookswitch.desktop';
+
+// Paths relative to this module: the sources (main/app) and the bundle (dist/main) both sit two
+// folders below the package root, inside or outside app.asar.
+const packageRoot = (): URL => new URL('../../', import.meta.url);
+
+export interface ElectronAppOptions {
+  createCore?: (options: CoreOptions) => Core | Promise<Core>;
+  rendererDir?: string;
+  preloadPath?: string;
+  iconDir?: string;
+  logger?: Logger;
+  /** How long quitting waits for the core to hang up and unregister. */
+  stopTimeoutMs?: number;
+  onlinePollMs?: number;
+}
+
+export interface RunningElectronApp {
+  core: Core;
+  window: BrowserWindow;
+  tray: AppTray;
+  commands: readonly CommandName[];
+}
+
+/** The tray's own senders id: commands it issues do not come from a renderer. */
+const traySender: SenderInfo = { id: 'tray' };
+
+/** Any event with its payload, so a listener can switch on the name and get the payload's type. */
+type AnyEvent = { [E in EventName]: { event: E; payload: EventPayload<E> } }[EventName];
+
+/**
+ * Starts the app. The synchronous part (scheme registration, single-instance lock, app events)
+ * runs before Electron's ready event, as it must; the rest waits for ready. `ready` resolves to
+ * null when another instance already runs and this one quits.
+ */
+export function startElectronApp(options: ElectronAppOptions = {}): { ready: Promise<RunningElectronApp | null> } {
+  const logger = options.logger ?? createConsoleLogger('info', 'electron');
+  registerAppScheme();
+  app.enableSandbox();
+  if (process.platform === 'win32') app.setAppUserModelId(APP_USER_MODEL_ID);
+
+  if (!app.requestSingleInstanceLock()) {
+    // The other instance is told through 'second-instance' and shows its window.
+    app.quit();
+    return { ready: Promise.resolve(null) };
+  }
+
+  let quitting = false;
+  let window: BrowserWindow | null = null;
+  let tray: AppTray | null = null;
+  let core: Core | null = null;
+  let stopping: Promise<void> | null = null;
+  let stopped = false;
+  let stopNetworkWatch: (() => void) | null = null;
+
+  app.on('second-instance', () => {
+    showWindow(window);
+  });
+  app.on('activate', () => {
+    showWindow(window);
+  });
+  // The window only hides; the app lives in the tray until the user quits.
+  app.on('window-all-closed', () => undefined);
+  app.on('before-quit', (event) => {
+    quitting = true;
+    if (stopped || core === null) return;
+    event.preventDefault();
+    const running = core;
+    stopping ??= settleWithin(running.stop(), options.stopTimeoutMs ?? 5000).then((outcome) => {
+      if (outcome !== 'done') logger.warn(`core stop: ${outcome}`);
+      stopped = true;
+      stopNetworkWatch?.();
+      tray?.destroy();
+      app.quit();
+    });
+  });
+
+  const ready = app.whenReady().then(async (): Promise<RunningElectronApp> => {
+    const userData = app.getPath('userData');
+    const rendererDir = options.rendererDir ?? fileURLToPath(defaultRendererDir());
+    const preloadPath = options.preloadPath ?? fileURLToPath(new URL('dist/preload/index.cjs', packageRoot()));
+    const iconDir = options.iconDir ?? fileURLToPath(new URL('resources/tray/', packageRoot()));
+    const systemLocale = app.getPreferredSystemLanguages()[0] ?? app.getLocale();
+
+    handleAppProtocol(rendererDir);
+    installPermissionHandlers(session.defaultSession);
+    if (app.isPackaged) {
+      // No View menu, so no Reload item; macOS keeps the app and Edit menus for copy and paste.
+      Menu.setApplicationMenu(
+        process.platform === 'darwin' ? Menu.buildFromTemplate([{ role: 'appMenu' }, { role: 'editMenu' }, { role: 'windowMenu' }]) : null,
+      );
+    }
+
+    const contents = (): WebContents | null => (window && !window.isDestroyed() ? window.webContents : null);
+    const ipcEvents = createIpcEventSink(() => {
+      const current = contents();
+      return current ? [current] : [];
+    });
+    const observe = (e: AnyEvent): void => {
+      if (e.event === 'account:changed') tray?.update(e.payload);
+      else if (e.event === 'settings:changed') tray?.setLocale(e.payload.ui.locale === 'auto' ? systemLocale : e.payload.ui.locale);
+    };
+    const events: EventSink = {
+      emit(event, payload) {
+        ipcEvents.emit(event, payload);
+        // TypeScript cannot correlate a generic name with its payload; AnyEvent restores the pairing.
+        observe({ event, payload } as AnyEvent);
+      },
+      emitTo(senderId, event, payload) {
+        ipcEvents.emitTo(senderId, event, payload);
+      },
+    };
+
+    const build = options.createCore ?? createCore;
+    const built = await build({
+      host: 'electron',
+      version: app.getVersion(),
+      systemLocale,
+      settingsFile: createSettingsFile(join(userData, 'settings.json')),
+      secrets: new SafeStorageSecretStore(safeStorage, join(userData, 'secrets.json')),
+      events,
+      logger,
+    });
+    core = built;
+
+    const commands = installIpcGuard({ ipcMain, handlers: built.handlers, trustedContents: contents, logger });
+
+    const mainWindow = createMainWindow({
+      preloadPath,
+      production: app.isPackaged,
+      isQuitting: () => quitting,
+      onSenderGone: (id) => {
+        built.senderGone(id);
+      },
+      logger,
+    });
+    window = mainWindow;
+    mainWindow.loadURL(APP_INDEX_URL).catch((err: unknown) => {
+      logger.error('loading the window failed', err);
+    });
+
+    const state = built.getState();
+    const uiLocale = state.settings.ui.locale;
+    const runAccount = (command: 'account:register' | 'account:unregister'): void => {
+      built.handlers[command](undefined, traySender).catch((err: unknown) => {
+        logger.warn(`${command} from the tray failed`, err);
+      });
+    };
+    const appTray = new AppTray(
+      {
+        iconDir,
+        locale: uiLocale === 'auto' ? systemLocale : uiLocale,
+        onShow: () => {
+          showWindow(window);
+        },
+        onRegister: () => {
+          runAccount('account:register');
+        },
+        onUnregister: () => {
+          runAccount('account:unregister');
+        },
+        onQuit: () => {
+          app.quit();
+        },
+      },
+      state.account,
+    );
+    tray = appTray;
+
+    stopNetworkWatch = watchNetwork({
+      powerMonitor,
+      isOnline: () => net.isOnline(),
+      onChange: (reason) => {
+        built.networkChanged(reason);
+      },
+      ...(options.onlinePollMs === undefined ? {} : { intervalMs: options.onlinePollMs }),
+    });
+
+    try {
+      await built.start();
+    } catch (err) {
+      // The window still opens: the renderer shows the state (e.g. unconfigured, failed).
+      logger.error('core start failed', err);
+    }
+    appTray.update(built.getState().account satisfies AccountStatus);
+    return { core: built, window: mainWindow, tray: appTray, commands };
+  });
+  return { ready };
+}

@@ -1,0 +1,310 @@
+// The web host: the same core as the Electron app, with the built renderer served on 127.0.0.1
+// and the contract carried over one WebSocket (preload/web-wire.ts). It is how the end-to-end
+// tests drive the real renderer, how `npm start` runs where Electron cannot be installed, and a
+// thin-client mode. Only loopback: the token in the URL, the Host header (DNS rebinding) and the
+// Origin header (other web pages) are all checked before a socket is accepted.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { WebSocketServer } from 'ws';
+import type { RawData, WebSocket } from 'ws';
+import type { CommandName, EventName, EventPayload, Result } from '../../preload/contract.ts';
+import { ClientFrame, MAX_FRAME_BYTES, WEB_API_PATH, WEB_TOKEN_PARAM } from '../../preload/web-wire.ts';
+import type { ServerFrame } from '../../preload/web-wire.ts';
+import type { Core, CoreOptions } from '../core/core.ts';
+import { createCore } from '../core/create-core.ts';
+import { describeIssues, registerCommands, unknownCommand } from '../core/dispatch.ts';
+import type { CommandFn } from '../core/dispatch.ts';
+import type { EventSink, Logger } from '../core/ports.ts';
+import { createSettingsFile } from './atomic-file.ts';
+import { createConsoleLogger, defaultRendererDir, packageVersion, settleWithin, systemLocale } from './host-support.ts';
+import { contentSecurityPolicy, readRendererFile, securityHeaders } from './renderer-files.ts';
+import { FileSecretStore } from './secrets-file.ts';
+
+export const WEB_HOST_ADDRESS = '127.0.0.1';
+
+export interface WebHostOptions {
+  /** TCP port on 127.0.0.1; 0 (the default) picks a free one. */
+  port?: number;
+  /** Where settings.json and secrets.json live; see resolveDataDir. */
+  dataDir?: string;
+  /** The built renderer; defaults to dist/renderer of this package. */
+  rendererDir?: string;
+  version?: string;
+  systemLocale?: string;
+  logger?: Logger;
+  /** Builds the core; tests pass a fake. Defaults to the real one. */
+  createCore?: (options: CoreOptions) => Core | Promise<Core>;
+  /** How long stop() waits for the core to unregister and hang up. */
+  stopTimeoutMs?: number;
+}
+
+export interface WebHost {
+  /** http://127.0.0.1:<port>/#token=<token>: the address to open, token included. */
+  readonly url: string;
+  readonly port: number;
+  readonly token: string;
+  readonly core: Core;
+  readonly dataDir: string;
+  /** The commands registered through registerCommands, in order (each exactly once). */
+  readonly commands: readonly CommandName[];
+  stop(): Promise<void>;
+}
+
+/** The data folder: the option, else $HOOKSWITCH_DATA_DIR, else $XDG_CONFIG_HOME/hookswitch-web. */
+export function resolveDataDir(option: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  if (option) return option;
+  if (env.HOOKSWITCH_DATA_DIR) return env.HOOKSWITCH_DATA_DIR;
+  const configHome = env.XDG_CONFIG_HOME || join(homedir(), '.config');
+  return join(configHome, 'hookswitch-web');
+}
+
+/** Compares secrets in constant time; hashing first makes the lengths equal. */
+function sameSecret(given: string, expected: string): boolean {
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b) && given.length === expected.length;
+}
+
+/** The raw path of a request target, without query; never normalised, so '..' stays visible. */
+function rawPath(url: string | undefined): string {
+  const target = url ?? '/';
+  const end = target.search(/[?#]/);
+  return end === -1 ? target : target.slice(0, end);
+}
+
+function queryParam(url: string | undefined, name: string): string | null {
+  const target = url ?? '/';
+  const start = target.indexOf('?');
+  if (start === -1) return null;
+  return new URLSearchParams(target.slice(start + 1)).get(name);
+}
+
+export async function startWebHost(options: WebHostOptions = {}): Promise<WebHost> {
+  const logger = options.logger ?? createConsoleLogger('info', 'web-host');
+  const dataDir = resolveDataDir(options.dataDir);
+  const rendererDir = options.rendererDir ?? fileURLToPath(defaultRendererDir());
+  const stopTimeoutMs = options.stopTimeoutMs ?? 5000;
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+
+  const token = randomBytes(32).toString('base64url');
+  const sockets = new Map<string, WebSocket>();
+
+  const send = (ws: WebSocket, frame: ServerFrame): void => {
+    if (ws.readyState !== ws.OPEN) return;
+    ws.send(JSON.stringify(frame));
+  };
+  const events: EventSink = {
+    emit<E extends EventName>(event: E, payload: EventPayload<E>) {
+      const text = JSON.stringify({ type: 'event', event, payload } satisfies ServerFrame);
+      for (const ws of sockets.values()) if (ws.readyState === ws.OPEN) ws.send(text);
+    },
+    emitTo<E extends EventName>(senderId: string, event: E, payload: EventPayload<E>) {
+      const ws = sockets.get(senderId);
+      if (ws) send(ws, { type: 'event', event, payload });
+    },
+  };
+
+  const build = options.createCore ?? createCore;
+  const core = await build({
+    host: 'web',
+    version: options.version ?? packageVersion(),
+    systemLocale: options.systemLocale ?? systemLocale(),
+    settingsFile: createSettingsFile(join(dataDir, 'settings.json')),
+    secrets: new FileSecretStore(join(dataDir, 'secrets.json')),
+    events,
+    logger,
+  });
+
+  const table = new Map<string, CommandFn>();
+  const registered = registerCommands(
+    (name, fn) => {
+      if (table.has(name)) throw new Error(`Command registered twice: ${name}`);
+      table.set(name, fn);
+    },
+    core.handlers,
+    { logger },
+  );
+
+  const server = createServer();
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, clientTracking: false });
+  await listen(server, options.port ?? 0);
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('web host: no TCP address');
+  const port = address.port;
+
+  const allowedHosts = new Set([`${WEB_HOST_ADDRESS}:${port}`, `localhost:${port}`]);
+  const allowedOrigins = new Set([`http://${WEB_HOST_ADDRESS}:${port}`, `http://localhost:${port}`]);
+  const csp = contentSecurityPolicy([`ws://${WEB_HOST_ADDRESS}:${port}`, `ws://localhost:${port}`]);
+  const hostAllowed = (req: IncomingMessage): boolean => allowedHosts.has((req.headers.host ?? '').toLowerCase());
+
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    serveStatic(req, res).catch((err: unknown) => {
+      logger.error('web host: static file failed', err);
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
+
+  async function serveStatic(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!hostAllowed(req)) {
+      refuseHttp(res, 403, csp);
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('Allow', 'GET, HEAD');
+      refuseHttp(res, 405, csp);
+      return;
+    }
+    const file = await readRendererFile(rendererDir, rawPath(req.url), csp);
+    res.writeHead(file.status, { ...file.headers, 'Content-Length': String(file.body.length) });
+    res.end(req.method === 'HEAD' ? undefined : file.body);
+  }
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const reason = refusalReason(req);
+    if (reason !== null) {
+      logger.warn(`web host: WebSocket refused (${reason})`);
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      accept(ws);
+    });
+  });
+
+  function refusalReason(req: IncomingMessage): string | null {
+    if (rawPath(req.url) !== WEB_API_PATH) return 'path';
+    if (!hostAllowed(req)) return 'host';
+    const origin = req.headers.origin;
+    if (origin !== undefined && !allowedOrigins.has(origin.toLowerCase())) return 'origin';
+    const given = queryParam(req.url, WEB_TOKEN_PARAM);
+    if (given === null || !sameSecret(given, token)) return 'token';
+    return null;
+  }
+
+  let nextSocket = 0;
+  function accept(ws: WebSocket): void {
+    nextSocket += 1;
+    const id = `web-${nextSocket}`;
+    sockets.set(id, ws);
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      void handleFrame(ws, id, data, isBinary);
+    });
+    ws.on('error', (err) => {
+      logger.warn(`web host: socket ${id} error`, err.message);
+    });
+    ws.on('close', () => {
+      sockets.delete(id);
+      core.senderGone(id);
+    });
+  }
+
+  async function handleFrame(ws: WebSocket, senderId: string, data: RawData, isBinary: boolean): Promise<void> {
+    if (isBinary) {
+      logger.warn(`web host: binary frame from ${senderId} ignored`);
+      return;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(rawDataText(data));
+    } catch {
+      // Without an id there is nobody to answer; the host stays up and says so in its log.
+      logger.warn(`web host: frame from ${senderId} is not JSON; ignored`);
+      return;
+    }
+    // JSON cannot carry undefined: a command without arguments arrives with no `args` key at all.
+    const frame = ClientFrame.safeParse(isObject(json) && !('args' in json) ? { ...json, args: undefined } : json);
+    if (!frame.success) {
+      const id = frameId(json);
+      if (id === null) {
+        logger.warn(`web host: frame from ${senderId} has no id; ignored`);
+        return;
+      }
+      send(ws, {
+        type: 'result',
+        id,
+        result: { ok: false, error: { code: 'invalid-argument', message: `frame: ${describeIssues(frame.error)}` } },
+      });
+      return;
+    }
+    const { id, command, args } = frame.data;
+    const fn = table.get(command);
+    const result: Result<unknown> = fn ? await fn(args, { id: senderId }) : unknownCommand(command);
+    send(ws, { type: 'result', id, result });
+  }
+
+  let stopping: Promise<void> | null = null;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      // The core goes first: hanging up may still need the media engine on the open sockets.
+      const outcome = await settleWithin(core.stop(), stopTimeoutMs);
+      if (outcome !== 'done') logger.warn(`web host: core stop ${outcome}`);
+      for (const ws of sockets.values()) ws.close(1001, 'host stopping');
+      wss.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+        server.closeAllConnections();
+      });
+      for (const ws of sockets.values()) ws.terminate();
+    })();
+    return stopping;
+  };
+
+  try {
+    await core.start();
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+
+  return {
+    url: `http://${WEB_HOST_ADDRESS}:${port}/#${WEB_TOKEN_PARAM}=${token}`,
+    port,
+    token,
+    core,
+    dataDir,
+    commands: registered,
+    stop,
+  };
+}
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, WEB_HOST_ADDRESS, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+function refuseHttp(res: ServerResponse, status: number, csp: string): void {
+  res.writeHead(status, { ...securityHeaders(csp), 'Content-Type': 'text/plain; charset=utf-8' });
+  res.end(`${status}\n`);
+}
+
+function rawDataText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  return data.toString('utf8');
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The id of a frame that failed validation, if it has a usable one to answer to. */
+function frameId(json: unknown): number | null {
+  if (!isObject(json) || !('id' in json)) return null;
+  const id = json.id;
+  return typeof id === 'number' && Number.isInteger(id) && id >= 0 ? id : null;
+}

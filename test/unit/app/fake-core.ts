@@ -1,0 +1,157 @@
+// A Core with canned answers, for testing the hosts on their own: it records what the host
+// tells it (start, stop, senderGone, networkChanged, every command) and can push events through
+// the EventSink the host gave it.
+import type { AccountStatus, AppState, Call, Handlers, SenderInfo, SettingsView } from '../../../preload/contract.ts';
+import type { Core, CoreOptions } from '../../../main/core/core.ts';
+import { AppError } from '../../../main/core/errors.ts';
+
+export const cannedSettings: SettingsView = {
+  account: {
+    wsUrl: 'ws://127.0.0.1:8080',
+    sipUri: 'sip:1001@127.0.0.1',
+    authUser: '1001',
+    displayName: 'Desk 1001',
+    dtmfMode: 'rfc4733',
+    iceServers: [],
+    registerOnStart: false,
+  },
+  audio: { inputDeviceId: '', outputDeviceId: '', ringtoneDeviceId: '' },
+  ui: { locale: 'auto' },
+  hasPassword: false,
+};
+
+export const unregistered: AccountStatus = { state: 'unregistered', aor: 'sip:1001@127.0.0.1', error: null, retryAt: null, attempts: 0 };
+
+export const cannedCall: Call = {
+  id: 'call-1',
+  direction: 'outgoing',
+  state: 'dialing',
+  remote: { uri: 'sip:1002@127.0.0.1', number: '1002', displayName: '' },
+  held: false,
+  muted: false,
+  startedAt: 1,
+  answeredAt: null,
+  endedAt: null,
+  endReason: null,
+  endStatus: null,
+};
+
+export interface FakeCore extends Core {
+  readonly options: CoreOptions;
+  readonly calls: { command: string; args: unknown; sender: SenderInfo }[];
+  readonly gone: string[];
+  readonly network: ('resume' | 'online')[];
+  started: number;
+  stopped: number;
+  account: AccountStatus;
+  /** Makes stop() hang, to test that hosts bound it. */
+  stopHangs: boolean;
+}
+
+export function createFakeCore(options: CoreOptions): FakeCore {
+  const calls: FakeCore['calls'] = [];
+  const record = (command: string, args: unknown, sender: SenderInfo): void => {
+    calls.push({ command, args, sender });
+  };
+  // Handlers are async in the contract; these answer at once, so eslint's require-await is moot here.
+  /* eslint-disable @typescript-eslint/require-await */
+  const handlers: Handlers = {
+    'app:getState': async (args, sender) => {
+      record('app:getState', args, sender);
+      return core.getState();
+    },
+    'settings:get': async (args, sender) => {
+      record('settings:get', args, sender);
+      return cannedSettings;
+    },
+    'settings:save': async (args, sender) => {
+      record('settings:save', args, sender);
+      if (args.settings.account.wsUrl === 'bad') {
+        throw new AppError('invalid-settings', 'settings are invalid', { 'account.wsUrl': 'invalid-ws-url' });
+      }
+      return { ...args.settings, hasPassword: typeof args.password === 'string' };
+    },
+    'account:register': async (args, sender) => {
+      record('account:register', args, sender);
+      return core.account;
+    },
+    'account:unregister': async (args, sender) => {
+      record('account:unregister', args, sender);
+      return core.account;
+    },
+    'calls:dial': async (args, sender) => {
+      record('calls:dial', args, sender);
+      if (args.target === 'explode') throw new Error('boom');
+      return cannedCall;
+    },
+    'calls:answer': async (args, sender) => {
+      record('calls:answer', args, sender);
+      throw new AppError('no-such-call', `no call ${args.callId}`);
+    },
+    'calls:reject': async (args, sender) => {
+      record('calls:reject', args, sender);
+      return cannedCall;
+    },
+    'calls:hangup': async (args, sender) => {
+      record('calls:hangup', args, sender);
+      return cannedCall;
+    },
+    'calls:hold': async (args, sender) => {
+      record('calls:hold', args, sender);
+      return { ...cannedCall, held: args.hold };
+    },
+    'calls:mute': async (args, sender) => {
+      record('calls:mute', args, sender);
+      return { ...cannedCall, muted: args.muted };
+    },
+    'calls:dtmf': async (args, sender) => {
+      record('calls:dtmf', args, sender);
+      return null;
+    },
+    'media:ready': async (args, sender) => {
+      record('media:ready', args, sender);
+      return null;
+    },
+    'media:respond': async (args, sender) => {
+      record('media:respond', args, sender);
+      return null;
+    },
+  };
+  /* eslint-enable @typescript-eslint/require-await */
+  const core: FakeCore = {
+    options,
+    calls,
+    gone: [],
+    network: [],
+    started: 0,
+    stopped: 0,
+    account: unregistered,
+    stopHangs: false,
+    handlers,
+    getState(): AppState {
+      return {
+        host: options.host,
+        version: options.version,
+        systemLocale: options.systemLocale,
+        settings: cannedSettings,
+        account: core.account,
+        calls: [],
+      };
+    },
+    start() {
+      core.started += 1;
+      return Promise.resolve();
+    },
+    stop() {
+      core.stopped += 1;
+      return core.stopHangs ? new Promise<void>(() => undefined) : Promise.resolve();
+    },
+    senderGone(senderId) {
+      core.gone.push(senderId);
+    },
+    networkChanged(reason) {
+      core.network.push(reason);
+    },
+  };
+  return core;
+}
