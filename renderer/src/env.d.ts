@@ -1,0 +1,7 @@
+/// <reference types="svelte" />
+/// <reference types="vite/client" />
+
+interface Window {
+  /** Read-only media counters for end-to-end tests and support (see media/media-engine.ts). */
+  __hookswitchMedia?: { stats(): Promise<import('./media/call-media.ts').MediaStats[]> };
+}

@@ -1,0 +1,255 @@
+// The renderer's state: small rune classes, initialised from 'app:getState' and kept current by
+// main's events. Main owns the truth; these hold the latest copy plus what is purely the view's
+// (which view is open, the last error of an action the user took).
+import type { AccountStatus, AppState, Call, ErrorInfo, Locale, Settings, SettingsView } from '../../../preload/contract.ts';
+import type { ConnectionState, RendererApi, Result } from '../lib/api.ts';
+import { I18n } from '../i18n/i18n.svelte.ts';
+
+const INITIAL_ACCOUNT: AccountStatus = { state: 'unconfigured', aor: null, error: null, retryAt: null, attempts: 0 };
+
+export class AccountState {
+  status = $state<AccountStatus>(INITIAL_ACCOUNT);
+  /** The last register/unregister command that failed (not the registration's own error). */
+  commandError = $state<ErrorInfo | null>(null);
+  busy = $state(false);
+  readonly #api: RendererApi;
+
+  constructor(api: RendererApi) {
+    this.#api = api;
+  }
+
+  register(): Promise<void> {
+    return this.#run(() => this.#api.invoke('account:register', undefined));
+  }
+
+  unregister(): Promise<void> {
+    return this.#run(() => this.#api.invoke('account:unregister', undefined));
+  }
+
+  async #run(command: () => Promise<Result<AccountStatus>>): Promise<void> {
+    this.busy = true;
+    this.commandError = null;
+    try {
+      const result = await command();
+      if (result.ok) this.status = result.value;
+      else this.commandError = result.error;
+    } finally {
+      this.busy = false;
+    }
+  }
+}
+
+export type CallAction = 'answer' | 'reject' | 'hangup' | 'hold' | 'mute' | 'dtmf';
+
+export class CallsState {
+  list = $state<Call[]>([]);
+  /** The last failed action per call id. */
+  errors = $state<Record<string, ErrorInfo>>({});
+  /** DTMF digits the user sent per call id (typed or from the keypad), for the keypad display. */
+  tonesSent = $state<Record<string, string>>({});
+  /** What the user has typed in the dial input; kept here so it survives view changes. */
+  draft = $state('');
+  dialError = $state<ErrorInfo | null>(null);
+  dialing = $state(false);
+
+  readonly live: Call[] = $derived(this.list.filter((c) => c.state !== 'ended'));
+  readonly incoming: Call[] = $derived(this.list.filter((c) => c.state === 'incoming'));
+  readonly ringing: boolean = $derived(this.incoming.length > 0);
+  readonly #api: RendererApi;
+
+  constructor(api: RendererApi) {
+    this.#api = api;
+  }
+
+  replace(calls: Call[]): void {
+    this.list = calls;
+    const ids = calls.map((c) => c.id);
+    if (Object.keys(this.errors).some((id) => !ids.includes(id))) {
+      this.errors = Object.fromEntries(Object.entries(this.errors).filter(([id]) => ids.includes(id)));
+    }
+    if (Object.keys(this.tonesSent).some((id) => !ids.includes(id))) {
+      this.tonesSent = Object.fromEntries(Object.entries(this.tonesSent).filter(([id]) => ids.includes(id)));
+    }
+  }
+
+  byId(id: string): Call | undefined {
+    return this.list.find((c) => c.id === id);
+  }
+
+  /** The call that keyboard shortcuts act on when no call card has focus. */
+  primary(): Call | undefined {
+    const newest = (calls: Call[]): Call | undefined => calls.reduce<Call | undefined>((a, c) => (!a || c.startedAt >= a.startedAt ? c : a), undefined);
+    return newest(this.incoming) ?? newest(this.live);
+  }
+
+  /** The established call that typed digits go to when no call card has focus. */
+  dtmfTarget(): Call | undefined {
+    const established = this.live.filter((c) => c.state === 'established');
+    return established.find((c) => !c.held) ?? established[0];
+  }
+
+  /** Resolves true when the call exists (main answered), false with dialError set otherwise. */
+  async dial(target: string): Promise<boolean> {
+    this.dialing = true;
+    this.dialError = null;
+    try {
+      const result = await this.#api.invoke('calls:dial', { target });
+      if (!result.ok) {
+        this.dialError = result.error;
+        return false;
+      }
+      // The calls:changed event is the truth; this only shows the card if the result came first.
+      if (!this.byId(result.value.id)) this.list = [...this.list, result.value];
+      if (this.draft.trim() === target.trim()) this.draft = '';
+      return true;
+    } finally {
+      this.dialing = false;
+    }
+  }
+
+  answer(callId: string): Promise<boolean> {
+    return this.#act(callId, this.#api.invoke('calls:answer', { callId }));
+  }
+  reject(callId: string): Promise<boolean> {
+    return this.#act(callId, this.#api.invoke('calls:reject', { callId }));
+  }
+  hangup(callId: string): Promise<boolean> {
+    return this.#act(callId, this.#api.invoke('calls:hangup', { callId }));
+  }
+  hold(callId: string, hold: boolean): Promise<boolean> {
+    return this.#act(callId, this.#api.invoke('calls:hold', { callId, hold }));
+  }
+  mute(callId: string, muted: boolean): Promise<boolean> {
+    return this.#act(callId, this.#api.invoke('calls:mute', { callId, muted }));
+  }
+  dtmf(callId: string, tones: string): Promise<boolean> {
+    this.tonesSent[callId] = ((this.tonesSent[callId] ?? '') + tones).slice(-24);
+    return this.#act(callId, this.#api.invoke('calls:dtmf', { callId, tones }));
+  }
+
+  /** Escape: reject an incoming call, hang up any other. */
+  end(call: Call): Promise<boolean> {
+    return call.state === 'incoming' ? this.reject(call.id) : this.hangup(call.id);
+  }
+
+  async #act(callId: string, pending: Promise<Result<unknown>>): Promise<boolean> {
+    if (callId in this.errors) {
+      const { [callId]: _cleared, ...rest } = this.errors;
+      this.errors = rest;
+    }
+    const result = await pending;
+    if (!result.ok) this.errors[callId] = result.error;
+    return result.ok;
+  }
+}
+
+export class SettingsState {
+  view = $state<SettingsView | null>(null);
+  /** Field path (e.g. 'account.wsUrl') -> reason code, from the last invalid-settings answer. */
+  fieldErrors = $state<Record<string, string>>({});
+  saveError = $state<ErrorInfo | null>(null);
+  saving = $state(false);
+  /** Set when the last save succeeded; cleared by the next edit or save. */
+  saved = $state(false);
+  readonly #api: RendererApi;
+
+  constructor(api: RendererApi) {
+    this.#api = api;
+  }
+
+  async save(settings: Settings, password: string | null | undefined): Promise<boolean> {
+    this.saving = true;
+    this.saved = false;
+    this.saveError = null;
+    this.fieldErrors = {};
+    try {
+      const args = password === undefined ? { settings } : { settings, password };
+      const result = await this.#api.invoke('settings:save', args);
+      if (result.ok) {
+        this.view = result.value;
+        this.saved = true;
+        return true;
+      }
+      this.saveError = result.error;
+      this.fieldErrors = result.error.fields ?? {};
+      return false;
+    } finally {
+      this.saving = false;
+    }
+  }
+
+  edited(): void {
+    this.saved = false;
+  }
+}
+
+export type View = 'phone' | 'settings';
+
+export class AppStore {
+  loaded = $state(false);
+  loadError = $state<ErrorInfo | null>(null);
+  host = $state<AppState['host']>('web');
+  version = $state('');
+  systemLocale = $state(typeof navigator === 'undefined' ? 'en' : navigator.language);
+  connection = $state<ConnectionState>('connecting');
+  view = $state<View>('phone');
+
+  readonly account: AccountState;
+  readonly calls: CallsState;
+  readonly settings: SettingsState;
+  readonly i18n: I18n;
+  readonly #api: RendererApi;
+
+  constructor(api: RendererApi) {
+    this.#api = api;
+    this.account = new AccountState(api);
+    this.calls = new CallsState(api);
+    this.settings = new SettingsState(api);
+    this.connection = api.connection;
+    this.i18n = new I18n(() => ({
+      preference: (this.settings.view?.ui.locale ?? 'auto') satisfies 'auto' | Locale,
+      systemLocale: this.systemLocale,
+    }));
+    // Subscribe before fetching: the channel is ordered, so any event that arrives before the
+    // snapshot is older than it, and every later one is newer.
+    api.on('settings:changed', (s) => (this.settings.view = s));
+    api.on('account:changed', (a) => (this.account.status = a));
+    api.on('calls:changed', (c) => { this.calls.replace(c); });
+    api.onConnectionChange((state) => (this.connection = state));
+    api.onReconnected(() => void this.load());
+  }
+
+  async load(): Promise<void> {
+    const result = await this.#api.invoke('app:getState', undefined);
+    if (!result.ok) {
+      this.loadError = result.error;
+      return;
+    }
+    this.apply(result.value);
+  }
+
+  apply(state: AppState): void {
+    this.host = state.host;
+    this.version = state.version;
+    this.systemLocale = state.systemLocale;
+    this.settings.view = state.settings;
+    this.account.status = state.account;
+    this.calls.replace(state.calls);
+    this.loadError = null;
+    this.loaded = true;
+  }
+
+  openSettings(): void {
+    this.view = 'settings';
+  }
+
+  toggleSettings(): void {
+    if (this.view === 'settings') this.closeSettings();
+    else this.openSettings();
+  }
+
+  closeSettings(): void {
+    this.view = 'phone';
+    this.i18n.preview = null;
+  }
+}
