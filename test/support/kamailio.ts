@@ -1,15 +1,15 @@
 // A real Kamailio 5.6 (registrar + proxy, optional digest auth and BLF presence) for one test
 // file: its own ports, its own run directory, foreground process ended by PID. It refuses to
 // run outside the loopback-only network namespace of test/in-netns.sh, so no test leaks packets.
-import { cpSync, chownSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, chownSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer, connect } from 'node:net';
 import { createSocket } from 'node:dgram';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runBounded, spawnBounded, type BoundedProcess } from './process.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = resolve(here, '..', '..');
 const configFile = join(here, 'kamailio.cfg');
 
 /** Default bound on one Kamailio's life: longer than any test file, short enough to never linger. */
@@ -112,8 +112,9 @@ export async function startKamailio(options: KamailioOptions = {}): Promise<Kama
   while (wsPort === udpPort && options.wsPort === undefined) wsPort = await freeTcpPort();
 
   runCounter += 1;
-  const runDir = join(repoRoot, 'tmp', `kamailio-${process.pid}-${runCounter}-${Date.now().toString(36)}`);
-  mkdirSync(runDir, { recursive: true });
+  // Under the system temp folder, not the checkout: Kamailio drops to nobody, who may not be able
+  // to traverse the folder a clone lives in (/root, a home directory with mode 0700).
+  const runDir = mkdtempSync(join(tmpdir(), `hookswitch-kamailio-${String(runCounter)}-`));
   const logFile = join(runDir, 'kamailio.log');
 
   const defines: string[] = [`UDP_PORT=${udpPort}`, `WS_PORT=${wsPort}`];
