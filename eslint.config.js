@@ -1,5 +1,6 @@
 // Lint: type-aware TypeScript everywhere, Svelte in the renderer, and the rules that say where
-// code may run (main/core is plain Node: no electron, no native module; the renderer is a web
+// code may run (main/core is plain Node: no electron, no native module; the web host and main/host
+// are plain Node too; the two hosts share code only through main/host; the renderer is a web
 // page: no Node, no electron).
 import { builtinModules } from 'node:module';
 import js from '@eslint/js';
@@ -60,8 +61,55 @@ export default tseslint.config(
           ],
           patterns: [
             { group: ['electron/*'], message: 'main/core runs under plain Node.' },
-            { group: ['**/main/app/**', '../app/**', '../../app/**', '**/main/web/**', '../web/**'], message: 'main/core does not know its host.' },
+            { group: ['**/main/app/**', '../app/**', '../../app/**', '**/main/web/**', '../web/**', '../../web/**', '**/main/host/**', '../host/**', '../../host/**'], message: 'main/core does not know its host.' },
             { group: ['*.node'], message: 'main/core never loads a native module.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The two hosts share code only through main/host; neither depends on the other.
+    files: ['main/app/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['../web', '../web/**', '**/main/web', '**/main/web/**'], message: 'The Electron host does not import the web host: share through main/host.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['main/web/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ ...electronBan, message: 'The web host runs under plain Node: no electron.' }],
+          patterns: [
+            { group: ['electron/*'], message: 'The web host runs under plain Node: no electron.' },
+            { group: ['../app', '../app/**', '**/main/app', '**/main/app/**'], message: 'The web host does not import the Electron host: share through main/host.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['main/host/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ ...electronBan, message: 'main/host runs under plain Node: no electron.' }],
+          patterns: [
+            { group: ['electron/*'], message: 'main/host runs under plain Node: no electron.' },
+            {
+              group: ['../app', '../app/**', '../web', '../web/**', '**/main/app', '**/main/app/**', '**/main/web', '**/main/web/**'],
+              message: 'main/host is shared by both hosts and imports neither.',
+            },
           ],
         },
       ],

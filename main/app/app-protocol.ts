@@ -2,7 +2,7 @@
 // file://, so it has a real origin that the CSP, the permission handlers and the IPC guard can
 // check, and no access to the rest of the disk.
 import { protocol } from 'electron';
-import { contentSecurityPolicy, readRendererFile, securityHeaders } from '../web/renderer-files.ts';
+import { contentSecurityPolicy, readRendererFile, securityHeaders } from '../host/renderer-files.ts';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'hookswitch';

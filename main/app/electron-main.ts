@@ -8,9 +8,14 @@ import { fileURLToPath } from 'node:url';
 import type { AccountStatus, CommandName, EventName, EventPayload, SenderInfo } from '../../preload/contract.ts';
 import type { Core, CoreOptions } from '../core/core.ts';
 import { createCore } from '../core/create-core.ts';
+import { systemClock } from '../core/ports.ts';
 import type { EventSink, Logger } from '../core/ports.ts';
-import { createSettingsFile } from '../web/atomic-file.ts';
-import { createConsoleLogger, defaultRendererDir, settleWithin } from '../web/host-support.ts';
+import { settleWithin } from '../core/time-bounds.ts';
+import { createSettingsFile } from '../host/atomic-file.ts';
+import { createConsoleLogger } from '../host/console-logger.ts';
+import { defaultRendererDir } from '../host/package-paths.ts';
+import { keepRunningOnUncaughtErrors } from '../host/process-guards.ts';
+import type { ProcessEvents } from '../host/process-guards.ts';
 import { APP_INDEX_URL, handleAppProtocol, registerAppScheme } from './app-protocol.ts';
 import { createIpcEventSink, installIpcGuard } from './ipc-guard.ts';
 import { createMainWindow, showWindow } from './main-window.ts';
@@ -34,6 +39,8 @@ export interface ElectronAppOptions {
   /** How long quitting waits for the core to hang up and unregister. */
   stopTimeoutMs?: number;
   onlinePollMs?: number;
+  /** Where uncaught errors are caught; the real process unless a test passes its own. */
+  processEvents?: ProcessEvents;
 }
 
 export interface RunningElectronApp {
@@ -56,6 +63,11 @@ type AnyEvent = { [E in EventName]: { event: E; payload: EventPayload<E> } }[Eve
  */
 export function startElectronApp(options: ElectronAppOptions = {}): { ready: Promise<RunningElectronApp | null> } {
   const logger = options.logger ?? createConsoleLogger('info', 'electron');
+  // Electron's own default for an uncaught exception in main is a modal "A JavaScript error
+  // occurred" box, and an unhandled rejection becomes one too. Log and keep running instead, as VS
+  // Code's main process does (src/vs/code/electron-main/app.ts): a dialog or an exit mid-call
+  // would drop the call and the registration for one bug in one callback.
+  keepRunningOnUncaughtErrors(options.processEvents ?? process, logger);
   registerAppScheme();
   app.enableSandbox();
   if (process.platform === 'win32') app.setAppUserModelId(APP_USER_MODEL_ID);
@@ -86,9 +98,14 @@ export function startElectronApp(options: ElectronAppOptions = {}): { ready: Pro
     quitting = true;
     if (stopped || core === null) return;
     event.preventDefault();
-    const running = core;
-    stopping ??= settleWithin(running.stop(), options.stopTimeoutMs ?? 5000).then((outcome) => {
-      if (outcome !== 'done') logger.warn(`core stop: ${outcome}`);
+    // A second Quit while the core is stopping waits for the same stop.
+    if (stopping !== null) return;
+    const stopTimeoutMs = options.stopTimeoutMs ?? 5000;
+    const coreStopped = core.stop().catch((err: unknown) => {
+      logger.warn('core stop failed', err);
+    });
+    stopping = settleWithin(coreStopped, stopTimeoutMs, systemClock).then((outcome) => {
+      if (outcome === 'timeout') logger.warn(`core stop timed out after ${stopTimeoutMs} ms`);
       stopped = true;
       stopNetworkWatch?.();
       tray?.destroy();
@@ -117,9 +134,19 @@ export function startElectronApp(options: ElectronAppOptions = {}): { ready: Pro
       const current = contents();
       return current ? [current] : [];
     });
+    // The core may report before the tray exists (while it is built, or from start() racing the
+    // window): the latest report is kept and the tray starts from it, so it never shows a state
+    // older than the last 'account:changed'.
+    const latest: { account: AccountStatus | null; locale: string | null } = { account: null, locale: null };
     const observe = (e: AnyEvent): void => {
-      if (e.event === 'account:changed') tray?.update(e.payload);
-      else if (e.event === 'settings:changed') tray?.setLocale(e.payload.ui.locale === 'auto' ? systemLocale : e.payload.ui.locale);
+      if (e.event === 'account:changed') {
+        latest.account = e.payload;
+        tray?.update(e.payload);
+      } else if (e.event === 'settings:changed') {
+        const locale = e.payload.ui.locale === 'auto' ? systemLocale : e.payload.ui.locale;
+        latest.locale = locale;
+        tray?.setLocale(locale);
+      }
     };
     const events: EventSink = {
       emit(event, payload) {
@@ -138,7 +165,7 @@ export function startElectronApp(options: ElectronAppOptions = {}): { ready: Pro
       version: app.getVersion(),
       systemLocale,
       settingsFile: createSettingsFile(join(userData, 'settings.json')),
-      secrets: new SafeStorageSecretStore(safeStorage, join(userData, 'secrets.json')),
+      secrets: new SafeStorageSecretStore(safeStorage, join(userData, 'secrets.json'), process.platform, logger),
       events,
       logger,
     });
@@ -162,6 +189,7 @@ export function startElectronApp(options: ElectronAppOptions = {}): { ready: Pro
 
     const state = built.getState();
     const uiLocale = state.settings.ui.locale;
+    const trayLocale = latest.locale ?? (uiLocale === 'auto' ? systemLocale : uiLocale);
     const runAccount = (command: 'account:register' | 'account:unregister'): void => {
       built.handlers[command](undefined, traySender).catch((err: unknown) => {
         logger.warn(`${command} from the tray failed`, err);
@@ -170,7 +198,7 @@ export function startElectronApp(options: ElectronAppOptions = {}): { ready: Pro
     const appTray = new AppTray(
       {
         iconDir,
-        locale: uiLocale === 'auto' ? systemLocale : uiLocale,
+        locale: trayLocale,
         onShow: () => {
           showWindow(window);
         },
@@ -184,7 +212,7 @@ export function startElectronApp(options: ElectronAppOptions = {}): { ready: Pro
           app.quit();
         },
       },
-      state.account,
+      latest.account ?? state.account,
     );
     tray = appTray;
 
@@ -197,13 +225,14 @@ export function startElectronApp(options: ElectronAppOptions = {}): { ready: Pro
       ...(options.onlinePollMs === undefined ? {} : { intervalMs: options.onlinePollMs }),
     });
 
+    // The window is up (or on its way) before start() finishes; from here every
+    // 'account:changed' reaches the tray as it happens.
     try {
       await built.start();
     } catch (err) {
       // The window still opens: the renderer shows the state (e.g. unconfigured, failed).
       logger.error('core start failed', err);
     }
-    appTray.update(built.getState().account satisfies AccountStatus);
     return { core: built, window: mainWindow, tray: appTray, commands };
   });
   return { ready };

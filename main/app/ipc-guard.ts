@@ -33,11 +33,16 @@ export interface IpcGuardOptions {
   logger: Logger;
 }
 
-/** Registers every command on ipcMain once; returns the names registered. */
+/**
+ * Registers every command on ipcMain once; returns every name handed to ipcMain.handle, in order,
+ * repeats included (Electron itself throws on a repeat, which would fail the app's start).
+ */
 export function installIpcGuard(options: IpcGuardOptions): readonly CommandName[] {
   const { ipcMain, handlers, trustedContents, logger } = options;
-  return registerCommands(
+  const handled: CommandName[] = [];
+  registerCommands(
     (name, fn) => {
+      handled.push(name);
       ipcMain.handle(name, async (event, rawArgs: unknown) => {
         if (!isTrustedSender(event, trustedContents())) {
           logger.warn(`ipc: ${name} from an untrusted sender (${event.senderFrame?.url ?? 'no frame'}) refused`);
@@ -49,6 +54,7 @@ export function installIpcGuard(options: IpcGuardOptions): readonly CommandName[
     handlers,
     { logger },
   );
+  return handled;
 }
 
 /** Events to our window(s): all of them, or one by the sender id its commands arrive with. */

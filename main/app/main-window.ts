@@ -5,6 +5,7 @@ import { BrowserWindow } from 'electron';
 import type { Input, WebPreferences } from 'electron';
 import type { Logger } from '../core/ports.ts';
 import { APP_INDEX_URL } from './app-protocol.ts';
+import { isSafeExternalUrl, openExternal } from './open-external.ts';
 
 /** Written out in full so a default changing under us cannot loosen anything. */
 export function mainWindowWebPreferences(preloadPath: string): WebPreferences {
@@ -67,13 +68,27 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
     window.hide();
   });
 
+  // The page never navigates away, not even to a link: links in the UI open through window.open
+  // (target=_blank), below. A navigation is refused and opens nothing, so a page that was tricked
+  // into navigating cannot launch anything either.
   contents.on('will-navigate', (event) => {
     if (event.url !== contents.getURL()) event.preventDefault();
   });
   contents.on('will-redirect', (event) => {
     if (event.url !== contents.getURL()) event.preventDefault();
   });
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  // No window of ours ever opens another: http, https and mailto go to the system's browser or mail
+  // client through the one safe openExternal; anything else is dropped.
+  contents.setWindowOpenHandler(({ url }) => {
+    if (isSafeExternalUrl(url)) {
+      openExternal(url).catch((err: unknown) => {
+        options.logger.warn('opening a link outside the app failed', err);
+      });
+    } else {
+      options.logger.warn(`window.open refused: ${url.slice(0, 64)}`);
+    }
+    return { action: 'deny' };
+  });
   contents.on('will-attach-webview', (event) => {
     event.preventDefault();
   });

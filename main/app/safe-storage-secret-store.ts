@@ -3,8 +3,8 @@
 // a secret in plain text.
 import type { SafeStorage } from 'electron';
 import { AppError } from '../core/errors.ts';
-import type { SecretStore } from '../core/ports.ts';
-import { SecretsFile } from '../web/secrets-file.ts';
+import type { Logger, SecretStore } from '../core/ports.ts';
+import { SecretsFile } from '../host/secrets-file.ts';
 
 export type SafeStorageLike = Pick<
   SafeStorage,
@@ -18,8 +18,9 @@ export class SafeStorageSecretStore implements SecretStore {
     private readonly safeStorage: SafeStorageLike,
     path: string,
     private readonly platform: NodeJS.Platform = process.platform,
+    logger?: Logger,
   ) {
-    this.file = new SecretsFile(path);
+    this.file = new SecretsFile(path, logger ? { logger } : {});
   }
 
   /** Real encryption only: on Linux 'basic_text' is a fixed key, no better than plain text. */

@@ -61,13 +61,10 @@ export function createDispatcher(handlers: Handlers, options: DispatchOptions = 
   };
 }
 
-// Register functions seen so far, and the names each received: a second registration of a name
-// through the same function is a wiring mistake (ipcMain.handle itself would throw late and vaguely).
-const registrations = new WeakMap<(name: CommandName, fn: CommandFn) => void, Set<CommandName>>();
-
 /**
  * Registers every contract command exactly once through the host's `register`. Both hosts call
- * this, which is what keeps them on the same contract. Returns the names registered, in order.
+ * this, once, which is what keeps them on the same contract; it is the one place that refuses a
+ * missing handler or a name registered twice. Returns the names registered, in order.
  */
 export function registerCommands(
   register: (name: CommandName, fn: CommandFn) => void,
@@ -75,12 +72,7 @@ export function registerCommands(
   options: DispatchOptions = {},
 ): readonly CommandName[] {
   const dispatch = createDispatcher(handlers, options);
-  let seen = registrations.get(register);
-  if (!seen) {
-    seen = new Set();
-    registrations.set(register, seen);
-  }
-  const done: CommandName[] = [];
+  const seen = new Set<CommandName>();
   for (const name of commandNames) {
     if (seen.has(name)) throw new Error(`Command registered twice: ${name}`);
     if (typeof (handlers as Partial<Record<string, unknown>>)[name] !== 'function') {
@@ -88,7 +80,6 @@ export function registerCommands(
     }
     seen.add(name);
     register(name, (rawArgs, sender) => dispatch(name, rawArgs, sender));
-    done.push(name);
   }
-  return done;
+  return [...seen];
 }

@@ -4,7 +4,7 @@
 // thin-client mode. Only loopback: the token in the URL, the Host header (DNS rebinding) and the
 // Origin header (other web pages) are all checked before a socket is accepted.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { homedir } from 'node:os';
@@ -21,10 +21,14 @@ import { createCore } from '../core/create-core.ts';
 import { describeIssues, registerCommands, unknownCommand } from '../core/dispatch.ts';
 import type { CommandFn } from '../core/dispatch.ts';
 import type { EventSink, Logger } from '../core/ports.ts';
-import { createSettingsFile } from './atomic-file.ts';
-import { createConsoleLogger, defaultRendererDir, packageVersion, settleWithin, systemLocale } from './host-support.ts';
-import { contentSecurityPolicy, readRendererFile, securityHeaders } from './renderer-files.ts';
-import { FileSecretStore } from './secrets-file.ts';
+import { systemClock } from '../core/ports.ts';
+import { settleWithin } from '../core/time-bounds.ts';
+import { createSettingsFile } from '../host/atomic-file.ts';
+import { createConsoleLogger } from '../host/console-logger.ts';
+import { defaultRendererDir, packageVersion } from '../host/package-paths.ts';
+import { contentSecurityPolicy, readRendererFile, securityHeaders } from '../host/renderer-files.ts';
+import { FileSecretStore } from './file-secret-store.ts';
+import { systemLocale } from './system-locale.ts';
 
 export const WEB_HOST_ADDRESS = '127.0.0.1';
 
@@ -51,7 +55,7 @@ export interface WebHost {
   readonly token: string;
   readonly core: Core;
   readonly dataDir: string;
-  /** The commands registered through registerCommands, in order (each exactly once). */
+  /** Every name put in the command table, in order, repeats included: the contract's names once each. */
   readonly commands: readonly CommandName[];
   stop(): Promise<void>;
 }
@@ -62,6 +66,18 @@ export function resolveDataDir(option: string | undefined, env: NodeJS.ProcessEn
   if (env.HOOKSWITCH_DATA_DIR) return env.HOOKSWITCH_DATA_DIR;
   const configHome = env.XDG_CONFIG_HOME || join(homedir(), '.config');
   return join(configHome, 'hookswitch-web');
+}
+
+/**
+ * Creates the data folder owner-only (0700; a umask can only narrow that): it holds the secrets
+ * file and the launcher page with this run's token. A folder that already exists is left as it is
+ * (the user may have chosen a shared one on purpose), but a looser one is reported; the files the
+ * host writes in it are 0600 either way.
+ */
+export async function ensurePrivateDir(dir: string, logger: Logger): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  if (process.platform === 'win32') return;
+  if (((await stat(dir)).mode & 0o077) !== 0) logger.warn(`web host: data folder ${dir} is open to other users; its files stay owner-only`);
 }
 
 /** Compares secrets in constant time; hashing first makes the lengths equal. */
@@ -90,7 +106,7 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
   const dataDir = resolveDataDir(options.dataDir);
   const rendererDir = options.rendererDir ?? fileURLToPath(defaultRendererDir());
   const stopTimeoutMs = options.stopTimeoutMs ?? 5000;
-  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  await ensurePrivateDir(dataDir, logger);
 
   const token = randomBytes(32).toString('base64url');
   const sockets = new Map<string, WebSocket>();
@@ -116,15 +132,17 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
     version: options.version ?? packageVersion(),
     systemLocale: options.systemLocale ?? systemLocale(),
     settingsFile: createSettingsFile(join(dataDir, 'settings.json')),
-    secrets: new FileSecretStore(join(dataDir, 'secrets.json')),
+    secrets: new FileSecretStore(join(dataDir, 'secrets.json'), logger),
     events,
     logger,
   });
 
   const table = new Map<string, CommandFn>();
-  const registered = registerCommands(
+  // What the table received, repeats included, so a test sees a name put in twice.
+  const registered: CommandName[] = [];
+  registerCommands(
     (name, fn) => {
-      if (table.has(name)) throw new Error(`Command registered twice: ${name}`);
+      registered.push(name);
       table.set(name, fn);
     },
     core.handlers,
@@ -244,8 +262,12 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       // The core goes first: hanging up may still need the media engine on the open sockets.
-      const outcome = await settleWithin(core.stop(), stopTimeoutMs);
-      if (outcome !== 'done') logger.warn(`web host: core stop ${outcome}`);
+      const stopped = core.stop().catch((err: unknown) => {
+        logger.warn('web host: core stop failed', err);
+      });
+      if ((await settleWithin(stopped, stopTimeoutMs, systemClock)) === 'timeout') {
+        logger.warn(`web host: core stop timed out after ${stopTimeoutMs} ms`);
+      }
       for (const ws of sockets.values()) ws.close(1001, 'host stopping');
       wss.close();
       await new Promise<void>((resolve) => {

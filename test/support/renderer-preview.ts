@@ -14,7 +14,7 @@ import { dirname, extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
 import type { AppState, Call, ErrorInfo, SettingsView } from '../../preload/contract.ts';
-import { contentSecurityPolicy } from '../../main/web/renderer-files.ts';
+import { contentSecurityPolicy } from '../../main/host/renderer-files.ts';
 
 /** The repository root: the nearest folder above this file (or its bundle) with package.json. */
 function findRoot(start: string): string {

@@ -1,5 +1,6 @@
 // The lint rules that say where code may run must actually fire: main/core is plain Node (no
-// electron, no native module), the renderer is a web page (no Node, no electron), and the contract
+// electron, no native module), the two hosts share code only through main/host (plain Node too)
+// and never import each other, the renderer is a web page (no Node, no electron), and the contract
 // imports nothing but zod.
 import path from 'node:path';
 import { ESLint } from 'eslint';
@@ -28,7 +29,8 @@ describe('where code may run', () => {
     ["import HID from 'node-hid';", 'node-hid'],
     ["import Database from 'better-sqlite3';", 'better-sqlite3'],
     ["import addon from '../../build/Release/hid_descriptor.node';", 'a .node addon'],
-    ["import { startWebHost } from '../web/web-host.ts';", 'a host folder'],
+    ["import { startWebHost } from '../../web/web-host.ts';", 'a host folder'],
+    ["import { writeFileAtomic } from '../../host/atomic-file.ts';", 'shared host code'],
   ])('main/core refuses %s (%s)', async (code) => {
     const messages = await bannedImports('main/core/sip/probe.ts', `${code}\nexport const x = 1;`);
     expect(messages.length).toBe(1);
@@ -49,6 +51,38 @@ describe('where code may run', () => {
     for (const file of ['renderer/src/lib/probe.ts', 'renderer/src/components/Probe.svelte.ts']) {
       expect(await bannedImports(file, `${code}\nexport const x = 1;`)).toHaveLength(1);
     }
+  });
+
+  it.each([
+    ["import { startWebHost } from '../web/web-host.ts';"],
+    ["import { FileSecretStore } from '../web/file-secret-store.ts';"],
+    ["import { x } from '../../main/web/web-host.ts';"],
+  ])('main/app refuses the web host: %s', async (code) => {
+    expect(await bannedImports('main/app/probe.ts', `${code}\nexport const y = x;`)).toHaveLength(1);
+  });
+
+  it.each([
+    ["import { app } from 'electron';"],
+    ["import { ipcMain } from 'electron/main';"],
+    ["import { startElectronApp } from '../app/electron-main.ts';"],
+    ["import { x } from '../../main/app/tray.ts';"],
+  ])('main/web refuses electron and the Electron host: %s', async (code) => {
+    expect(await bannedImports('main/web/probe.ts', `${code}\nexport const y = 1;`)).toHaveLength(1);
+  });
+
+  it.each([
+    ["import { app } from 'electron';"],
+    ["import { startElectronApp } from '../app/electron-main.ts';"],
+    ["import { startWebHost } from '../web/web-host.ts';"],
+  ])('main/host, shared by both hosts, refuses electron and either host: %s', async (code) => {
+    expect(await bannedImports('main/host/probe.ts', `${code}\nexport const y = 1;`)).toHaveLength(1);
+  });
+
+  it('both hosts may use main/host and main/core; the Electron host may use electron', async () => {
+    const shared = "import { createSettingsFile } from '../host/atomic-file.ts';\nimport { registerCommands } from '../core/dispatch.ts';\n";
+    expect(await bannedImports('main/app/probe.ts', `${shared}import { app } from 'electron';\nexport const y = [createSettingsFile, registerCommands, app];`)).toEqual([]);
+    expect(await bannedImports('main/web/probe.ts', `${shared}import fs from 'node:fs';\nexport const y = [createSettingsFile, registerCommands, fs];`)).toEqual([]);
+    expect(await bannedImports('main/host/probe.ts', "import type { Logger } from '../core/ports.ts';\nexport type Y = Logger;")).toEqual([]);
   });
 
   it('the contract imports nothing but zod', async () => {

@@ -5,6 +5,7 @@ import { createDispatcher, registerCommands } from '../../../main/core/dispatch.
 import type { CommandFn } from '../../../main/core/dispatch.ts';
 import type { Logger } from '../../../main/core/ports.ts';
 import { createFakeCore } from './fake-core.ts';
+import { expectOneHandlerEach } from './one-handler-each.ts';
 import { errorOf, memoryEvents, testCoreOptions } from './test-options.ts';
 
 const sender = { id: 'test' };
@@ -78,10 +79,25 @@ describe('registerCommands', () => {
     expect(new Set(seen).size).toBe(seen.length);
   });
 
-  it('throws when the same register function receives a name twice', () => {
+  it('keeps no state between calls: each host registers through its own call', () => {
     const register = vi.fn<(name: CommandName, fn: CommandFn) => void>();
-    registerCommands(register, handlers());
-    expect(() => registerCommands(register, handlers())).toThrow(/registered twice/);
+    expect(registerCommands(register, handlers())).toEqual(commandNames);
+    expect(registerCommands(register, handlers())).toEqual(commandNames);
+    expect(register).toHaveBeenCalledTimes(2 * commandNames.length);
+  });
+
+  it('the hosts\' check fails when a command is missing or registered twice', () => {
+    expectOneHandlerEach(commandNames);
+    expect(() => {
+      expectOneHandlerEach(commandNames.filter((name) => name !== 'calls:dtmf'));
+    }).toThrow(/no more, no fewer/);
+    expect(() => {
+      expectOneHandlerEach([...commandNames, 'calls:dial']);
+    }).toThrow(/no more, no fewer|no command registered twice/);
+    // Twice, with one missing: the same count, still caught.
+    expect(() => {
+      expectOneHandlerEach([...commandNames.filter((name) => name !== 'calls:dtmf'), 'calls:dial']);
+    }).toThrow();
   });
 
   it('throws when a handler is missing', () => {

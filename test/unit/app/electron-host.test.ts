@@ -1,17 +1,20 @@
 // The Electron host against a fake 'electron' module and a fake core: the security settings,
 // the app:// protocol, the permission rules, the IPC guard, the tray, the window's life and the
 // single-instance lock, as a user (or an attacker) would meet them.
+import { EventEmitter } from 'node:events';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { commandNames } from '../../../preload/contract.ts';
-import type { AccountStatus } from '../../../preload/contract.ts';
+import type { AccountStatus, Handlers } from '../../../preload/contract.ts';
 import type { CoreOptions } from '../../../main/core/core.ts';
 import { silentLogger } from '../../../main/core/ports.ts';
+import type { Logger } from '../../../main/core/ports.ts';
 import { fake, FakeWebContents, FakeWebFrame } from '../../support/fake-electron.ts';
 import type { FakeBrowserWindow, FakeInvokeEvent, FakeMenu } from '../../support/fake-electron.ts';
 import { createFakeCore } from './fake-core.ts';
+import { expectOneHandlerEach } from './one-handler-each.ts';
 import { errorOf } from './test-options.ts';
 import type { FakeCore } from './fake-core.ts';
 
@@ -29,10 +32,13 @@ const { APP_CSP } = await import('../../../main/app/app-protocol.ts');
 let dir: string;
 let rendererDir: string;
 let cores: FakeCore[];
+/** Stands in for `process`: the host's uncaught-error listeners go here, not on the test runner's. */
+let processEvents: EventEmitter;
 
 beforeEach(async () => {
   fake.reset();
   cores = [];
+  processEvents = new EventEmitter();
   dir = await mkdtemp(join(tmpdir(), 'hookswitch-electron-'));
   rendererDir = join(dir, 'renderer');
   await mkdir(join(rendererDir, 'assets'), { recursive: true });
@@ -46,10 +52,19 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function start(extra: { stopTimeoutMs?: number; onlinePollMs?: number } = {}) {
+interface StartOptions {
+  stopTimeoutMs?: number;
+  onlinePollMs?: number;
+  logger?: Logger;
+  /** Changes the fake core before the host sees it. */
+  adjustCore?: (core: FakeCore) => FakeCore;
+}
+
+function launch(extra: StartOptions = {}) {
+  const { adjustCore = (core: FakeCore) => core, ...rest } = extra;
   const { ready } = startElectronApp({
     createCore: (options: CoreOptions) => {
-      const core = createFakeCore(options);
+      const core = adjustCore(createFakeCore(options));
       cores.push(core);
       return core;
     },
@@ -57,10 +72,15 @@ async function start(extra: { stopTimeoutMs?: number; onlinePollMs?: number } = 
     preloadPath: '/app/dist/preload/index.cjs',
     iconDir: '/app/resources/tray',
     logger: silentLogger,
-    ...extra,
+    processEvents,
+    ...rest,
   });
   fake.app.emitReady();
-  const running = await ready;
+  return ready;
+}
+
+async function start(extra: StartOptions = {}) {
+  const running = await launch(extra);
   if (!running) throw new Error('the app did not start');
   const window = fake.windows[0]!;
   return { running, core: cores[0]!, window, contents: window.webContents };
@@ -94,19 +114,35 @@ describe('window', () => {
     expect(contents.loads).toEqual(['app://hookswitch/index.html']);
   });
 
-  it('prevents navigation and redirects away from the page', async () => {
+  it('prevents navigation and redirects away from the page, and opens nothing for them', async () => {
     const { contents } = await start();
     expect(contents.fire('will-navigate', { url: 'https://evil.example/' }).defaultPrevented).toBe(true);
+    expect(contents.fire('will-navigate', { url: 'http://example.com/docs' }).defaultPrevented).toBe(true);
+    expect(contents.fire('will-navigate', { url: 'mailto:help@example.com' }).defaultPrevented).toBe(true);
     expect(contents.fire('will-navigate', { url: 'app://hookswitch/other.html' }).defaultPrevented).toBe(true);
     expect(contents.fire('will-redirect', { url: 'https://evil.example/' }).defaultPrevented).toBe(true);
     // Reloading the same page is not navigation away.
     expect(contents.fire('will-navigate', { url: 'app://hookswitch/index.html' }).defaultPrevented).toBe(false);
+    await Promise.resolve();
+    expect(fake.openedExternally).toEqual([]);
   });
 
-  it('denies window.open', async () => {
+  it('opens http, https and mailto links (window.open, target=_blank) in the system browser, never in a window', async () => {
     const { contents } = await start();
-    expect(contents.windowOpenHandler?.({ url: 'https://example.com/' })).toEqual({ action: 'deny' });
-    expect(contents.windowOpenHandler?.({ url: 'app://hookswitch/index.html' })).toEqual({ action: 'deny' });
+    for (const url of ['https://example.com/help', 'http://example.com/', 'mailto:help@example.com']) {
+      expect(contents.windowOpenHandler?.({ url }), url).toEqual({ action: 'deny' });
+    }
+    expect(fake.openedExternally).toEqual(['https://example.com/help', 'http://example.com/', 'mailto:help@example.com']);
+    expect(fake.windows).toHaveLength(1);
+  });
+
+  it('opens nothing for any other window.open', async () => {
+    const { contents } = await start();
+    for (const url of ['app://hookswitch/index.html', 'file:///etc/passwd', 'javascript:alert(1)', 'smb://server/share', 'https://user:pw@example.com/', 'about:blank', '']) {
+      expect(contents.windowOpenHandler?.({ url }), url).toEqual({ action: 'deny' });
+    }
+    expect(fake.openedExternally).toEqual([]);
+    expect(fake.windows).toHaveLength(1);
   });
 
   it('hides to the tray on close, and closes for real when quitting', async () => {
@@ -159,7 +195,7 @@ describe('window', () => {
 describe('single instance', () => {
   it('quits when another instance holds the lock', async () => {
     fake.app.singleInstanceLock = false;
-    const { ready } = startElectronApp({ createCore: createFakeCore, logger: silentLogger });
+    const { ready } = startElectronApp({ createCore: createFakeCore, logger: silentLogger, processEvents });
     fake.app.emitReady();
     await expect(ready).resolves.toBeNull();
     expect(fake.app.quitRequests).toBe(1);
@@ -264,9 +300,21 @@ describe('permissions', () => {
 describe('IPC guard', () => {
   it('registers every contract command exactly once', async () => {
     const { running } = await start();
-    expect([...fake.ipcMain.handleCalls].sort()).toEqual([...commandNames].sort());
-    expect(new Set(fake.ipcMain.handleCalls).size).toBe(fake.ipcMain.handleCalls.length);
+    expectOneHandlerEach(fake.ipcMain.handleCalls);
     expect(running.commands).toEqual(commandNames);
+    expect(running.commands).toEqual(fake.ipcMain.handleCalls);
+  });
+
+  it('does not start when the core lacks a handler for a contract command', async () => {
+    const ready = launch({
+      adjustCore: (core) => {
+        const partial: Partial<Handlers> = { ...core.handlers };
+        delete partial['calls:hold'];
+        return { ...core, handlers: partial as Handlers };
+      },
+    });
+    await expect(ready).rejects.toThrow(/No handler for command: calls:hold/);
+    expect(fake.ipcMain.handlers.has('calls:hold')).toBe(false);
   });
 
   it('answers our window with the envelope and the webContents id as sender', async () => {
@@ -371,6 +419,50 @@ describe('tray', () => {
     });
   });
 
+  it('starts from an account:changed the core sent while it was being built', async () => {
+    await start({
+      adjustCore: (core) => {
+        core.options.events.emit('account:changed', status('registering'));
+        return core;
+      },
+    });
+    const tray = fake.trays[0]!;
+    // The fake core's getState() still says unregistered: the event is the newer word.
+    expect(tray.image.path).toBe('/app/resources/tray/connecting.png');
+    expect(tray.tooltip).toBe('Hookswitch: Connecting… (sip:1001@pbx.example)');
+  });
+
+  it('follows account:changed while start() has not finished, with the window already up', async () => {
+    let finishStart: () => void = () => undefined;
+    const ready = launch({
+      adjustCore: (core) => {
+        core.start = () => {
+          core.started += 1;
+          core.options.events.emit('account:changed', status('connecting'));
+          return new Promise<void>((resolve) => {
+            finishStart = resolve;
+          });
+        };
+        return core;
+      },
+    });
+    await vi.waitFor(() => {
+      expect(cores[0]?.started).toBe(1);
+    });
+    const tray = fake.trays[0]!;
+    const window = fake.windows[0]!;
+    expect(window.webContents.loads).toEqual(['app://hookswitch/index.html']);
+    window.fire('ready-to-show');
+    expect(window.visible).toBe(true);
+    expect(tray.image.path).toBe('/app/resources/tray/connecting.png');
+    cores[0]!.options.events.emit('account:changed', status('registered'));
+    expect(tray.image.path).toBe('/app/resources/tray/registered.png');
+    finishStart();
+    await expect(ready).resolves.not.toBeNull();
+    // Finishing start() does not put back an older state.
+    expect(tray.image.path).toBe('/app/resources/tray/registered.png');
+  });
+
   it('speaks Chinese when the settings say so', async () => {
     const { core } = await start();
     const tray = fake.trays[0]!;
@@ -401,6 +493,37 @@ describe('network and power', () => {
   });
 });
 
+describe('uncaught errors', () => {
+  function recordingLogger(): Logger & { errors: string[] } {
+    const errors: string[] = [];
+    return { debug() {}, info() {}, warn() {}, error: (msg: string) => errors.push(msg), errors };
+  }
+
+  it('are logged with their stack, and the app keeps running', async () => {
+    const logger = recordingLogger();
+    const { core, contents } = await start({ logger });
+    expect(processEvents.listenerCount('uncaughtException')).toBe(1);
+    expect(processEvents.listenerCount('unhandledRejection')).toBe(1);
+    const thrown = new Error('boom in a sip.js callback');
+    processEvents.emit('uncaughtException', thrown, 'uncaughtException');
+    processEvents.emit('unhandledRejection', new Error('nobody awaited this'), Promise.resolve());
+    expect(logger.errors).toEqual([
+      `uncaught exception (the process keeps running): ${thrown.stack ?? ''}`,
+      expect.stringMatching(/^unhandled promise rejection \(the process keeps running\): Error: nobody awaited this\n\s+at /),
+    ]);
+    expect(fake.app.quitRequests).toBe(0);
+    expect(fake.app.exitCode).toBeNull();
+    expect(core.stopped).toBe(0);
+    await expect(fake.ipcMain.invoke('app:getState', fromWindow(contents), undefined)).resolves.toMatchObject({ ok: true });
+  });
+
+  it('are caught from the very start, before the app is ready', () => {
+    startElectronApp({ createCore: createFakeCore, logger: silentLogger, processEvents });
+    expect(processEvents.listenerCount('uncaughtException')).toBe(1);
+    expect(processEvents.listenerCount('unhandledRejection')).toBe(1);
+  });
+});
+
 describe('quitting', () => {
   it('stops the core before quitting, but not forever', async () => {
     const { core } = await start({ stopTimeoutMs: 50 });
@@ -412,6 +535,32 @@ describe('quitting', () => {
     });
     expect(core.stopped).toBe(1);
     expect(fake.trays[0]!.destroyed).toBe(true);
+  });
+});
+
+describe('quitting, more', () => {
+  it('stops the core once when Quit is chosen twice', async () => {
+    const { core } = await start({ stopTimeoutMs: 50 });
+    core.stopHangs = true;
+    fake.app.quit();
+    fake.app.quit();
+    await vi.waitFor(() => {
+      expect(fake.app.quitted).toBe(true);
+    });
+    expect(core.stopped).toBe(1);
+  });
+
+  it('quits even when stopping the core fails', async () => {
+    const { core } = await start({ stopTimeoutMs: 5000 });
+    core.stop = () => {
+      core.stopped += 1;
+      return Promise.reject(new Error('the PBX went away'));
+    };
+    fake.app.quit();
+    await vi.waitFor(() => {
+      expect(fake.app.quitted).toBe(true);
+    });
+    expect(core.stopped).toBe(1);
   });
 });
 

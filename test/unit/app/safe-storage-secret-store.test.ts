@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,6 +68,20 @@ describe('SafeStorageSecretStore', () => {
     fake.safeStorage.rotateKey = true;
     await expect(store.get('sip-password')).resolves.toBe('pw');
     expect(fake.safeStorage.encrypted).toEqual(['pw', 'pw']);
+  });
+
+  it('moves a damaged file aside (never deletes it) so a password can be stored again', async () => {
+    await writeFile(path, '{"sip-password": ', { mode: 0o600 });
+    const warnings: string[] = [];
+    const logger = { debug() {}, info() {}, warn: (msg: string) => warnings.push(msg), error() {} };
+    const store = new SafeStorageSecretStore(fake.safeStorage, path, 'linux', logger);
+    await expect(store.get('sip-password')).resolves.toBeNull();
+    await store.set('sip-password', 'new-pw');
+    await expect(store.get('sip-password')).resolves.toBe('new-pw');
+    const aside = (await readdir(dir)).filter((name) => name.startsWith('secrets.json.corrupt-'));
+    expect(aside).toHaveLength(1);
+    expect(await readFile(join(dir, aside[0]!), 'utf8')).toBe('{"sip-password": ');
+    expect(warnings).toEqual([expect.stringContaining(aside[0]!)]);
   });
 
   it('keeps concurrent saves of different keys', async () => {

@@ -1,15 +1,16 @@
 // The launcher's decisions: which data folder, which locale, which arguments, Electron or not.
-import { chmod, mkdtemp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Logger } from '../../../main/core/ports.ts';
+import { resolveRendererPath } from '../../../main/host/renderer-files.ts';
 import { findElectronBinary } from '../../../main/start.ts';
-import { localeFromPosix, settleWithin, systemLocale } from '../../../main/web/host-support.ts';
-import { chromiumAppArgs, findChromium } from '../../../main/web/open-browser.ts';
-import { resolveRendererPath } from '../../../main/web/renderer-files.ts';
+import { FileSecretStore } from '../../../main/web/file-secret-store.ts';
+import { chromiumAppArgs, findChromium, LAUNCHER_PAGE, launcherPageHtml, writeLauncherPage } from '../../../main/web/open-browser.ts';
 import { parseWebHostArgs } from '../../../main/web/run-web-host.ts';
-import { FileSecretStore } from '../../../main/web/secrets-file.ts';
+import { localeFromPosix, systemLocale } from '../../../main/web/system-locale.ts';
 import { resolveDataDir } from '../../../main/web/web-host.ts';
 
 let dir: string;
@@ -50,8 +51,8 @@ describe('web host command line', () => {
   });
 
   it('opens Chromium in app mode with its own profile, without the sandbox only as root', () => {
-    expect(chromiumAppArgs('http://127.0.0.1:1/#token=t', '/d/chromium-profile', false)).toEqual([
-      '--app=http://127.0.0.1:1/#token=t',
+    expect(chromiumAppArgs('file:///d/open-hookswitch.html', '/d/chromium-profile', false)).toEqual([
+      '--app=file:///d/open-hookswitch.html',
       '--user-data-dir=/d/chromium-profile',
       '--no-first-run',
       '--no-default-browser-check',
@@ -120,6 +121,44 @@ describe('renderer paths', () => {
   });
 });
 
+describe('launcher page', () => {
+  const url = 'http://127.0.0.1:41234/#token=abcDEF_-123';
+
+  it('keeps the token off the command line: Chromium gets a file:// page that goes on to the address', async () => {
+    const data = join(dir, 'data');
+    const appUrl = await writeLauncherPage(data, url);
+    expect(appUrl).toBe(pathToFileURL(join(data, LAUNCHER_PAGE)).href);
+    const args = chromiumAppArgs(appUrl, join(data, 'chromium-profile'), false);
+    expect(args.join(' ')).not.toContain('abcDEF_-123');
+    expect(args.join(' ')).not.toContain('127.0.0.1');
+    const html = await readFile(fileURLToPath(appUrl), 'utf8');
+    expect(html).toContain(`location.replace(${JSON.stringify(url)})`);
+  });
+
+  it('is owner-only in an owner-only folder, and replaced on every run', async () => {
+    const data = join(dir, 'nested', 'data');
+    const first = fileURLToPath(await writeLauncherPage(data, url));
+    expect((await stat(first)).mode & 0o777).toBe(0o600);
+    expect((await stat(data)).mode & 0o777).toBe(0o700);
+    expect((await stat(join(dir, 'nested'))).mode & 0o777).toBe(0o700);
+    const next = 'http://127.0.0.1:41235/#token=second-run';
+    const second = fileURLToPath(await writeLauncherPage(data, next));
+    expect(second).toBe(first);
+    const html = await readFile(second, 'utf8');
+    expect(html).toContain('second-run');
+    expect(html).not.toContain('abcDEF_-123');
+    expect((await stat(second)).mode & 0o777).toBe(0o600);
+    // No temp files left behind.
+    expect(await readdir(data)).toEqual([LAUNCHER_PAGE]);
+  });
+
+  it('cannot be made to end its script by what is in the address', () => {
+    const html = launcherPageHtml('http://127.0.0.1:1/#</script><script>alert(1)</script>');
+    expect(html.match(/<\/script>/g)).toHaveLength(1);
+    expect(html).toContain('\\u003c/script>');
+  });
+});
+
 describe('FileSecretStore', () => {
   it('creates its file owner-only and tightens one that is not', async () => {
     const path = join(dir, 'data', 'secrets.json');
@@ -133,20 +172,36 @@ describe('FileSecretStore', () => {
     expect((await stat(path)).mode & 0o777).toBe(0o600);
   });
 
-  it('refuses a damaged file instead of dropping the secrets in it', async () => {
+  it.each([
+    ['truncated JSON', '{"x": 1'],
+    ['not an object of strings', '{"x": 1}'],
+    ['an array', '["x"]'],
+    ['empty', ''],
+  ])('moves a damaged file (%s) aside, warns, and lets the user store a password again', async (_what, text) => {
     const path = join(dir, 'secrets.json');
-    await writeFile(path, '{"x": 1', { mode: 0o600 });
-    const store = new FileSecretStore(path);
-    await expect(store.get('x')).rejects.toThrow();
-    await expect(store.set('y', 'v')).rejects.toThrow();
-    expect(await readFile(path, 'utf8')).toBe('{"x": 1');
+    await writeFile(path, text, { mode: 0o600 });
+    const warnings: string[] = [];
+    const logger: Logger = { debug() {}, info() {}, warn: (msg: string) => warnings.push(msg), error() {} };
+    const store = new FileSecretStore(path, logger);
+    await expect(store.get('x')).resolves.toBeNull();
+    await store.set('sip-password', 'new-pw');
+    await expect(store.get('sip-password')).resolves.toBe('new-pw');
+    // The damaged file is kept, renamed, never deleted.
+    const aside = (await readdir(dir)).filter((name) => name.startsWith('secrets.json.corrupt-'));
+    expect(aside).toHaveLength(1);
+    expect(aside[0]).toMatch(/^secrets\.json\.corrupt-\d{4}-\d\d-\d\dT[\d-]+Z$/);
+    expect(await readFile(join(dir, aside[0]!), 'utf8')).toBe(text);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(aside[0]);
   });
-});
 
-describe('settleWithin', () => {
-  it('says whether the work finished, failed or ran out of time', async () => {
-    await expect(settleWithin(Promise.resolve(), 50)).resolves.toBe('done');
-    await expect(settleWithin(Promise.reject(new Error('x')), 50)).resolves.toBe('failed');
-    await expect(settleWithin(new Promise(() => undefined), 20)).resolves.toBe('timeout');
+  it('moves a damaged file aside once when reads and saves race', async () => {
+    const path = join(dir, 'secrets.json');
+    await writeFile(path, 'garbage', { mode: 0o600 });
+    const store = new FileSecretStore(path);
+    const [a, , b] = await Promise.all([store.get('x'), store.set('y', '1'), store.get('y')]);
+    expect(a).toBeNull();
+    expect(b).toBe('1');
+    expect((await readdir(dir)).filter((name) => name.includes('corrupt'))).toHaveLength(1);
   });
 });

@@ -1,6 +1,6 @@
 // The web host for real: HTTP and WebSocket on 127.0.0.1, in this process, with a fake core.
 // What a browser (or another web page, or a DNS-rebinding attacker) would meet.
-import { mkdtemp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -8,11 +8,14 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { commandNames } from '../../../preload/contract.ts';
+import type { Handlers } from '../../../preload/contract.ts';
 import { MAX_FRAME_BYTES, ServerFrame, WEB_API_PATH } from '../../../preload/web-wire.ts';
 import { silentLogger } from '../../../main/core/ports.ts';
+import type { Logger } from '../../../main/core/ports.ts';
 import type { CoreOptions } from '../../../main/core/core.ts';
 import { createFakeCore } from '../app/fake-core.ts';
 import type { FakeCore } from '../app/fake-core.ts';
+import { expectOneHandlerEach } from '../app/one-handler-each.ts';
 import { errorOf } from '../app/test-options.ts';
 
 vi.mock('../../../main/core/create-core.ts', () => ({
@@ -20,7 +23,7 @@ vi.mock('../../../main/core/create-core.ts', () => ({
     throw new Error('the tests pass createCore');
   },
 }));
-const { startWebHost } = await import('../../../main/web/web-host.ts');
+const { ensurePrivateDir, startWebHost } = await import('../../../main/web/web-host.ts');
 type WebHost = Awaited<ReturnType<typeof startWebHost>>;
 
 let dir: string;
@@ -180,12 +183,28 @@ describe('commands over the socket', () => {
 
   it('every contract command is registered exactly once', async () => {
     expect(host.commands).toEqual(commandNames);
+    expectOneHandlerEach(host.commands);
     const client = await connect();
     for (const [i, name] of commandNames.entries()) {
       const result = await client.invoke(100 + i, name, undefined);
       // Anything but unknown-command: the name reached its handler (or its schema).
       if (!result.ok) expect(result.error.code, name).not.toBe('unknown-command');
     }
+  });
+
+  it('does not start when the core lacks a handler for a contract command', async () => {
+    const started = startWebHost({
+      port: 0,
+      dataDir: join(dir, 'data-2'),
+      rendererDir: join(dir, 'renderer'),
+      logger: silentLogger,
+      createCore: (options: CoreOptions) => {
+        const partial: Partial<Handlers> = { ...createFakeCore(options).handlers };
+        delete partial['calls:dtmf'];
+        return { ...createFakeCore(options), handlers: partial as Handlers };
+      },
+    });
+    await expect(started).rejects.toThrow(/No handler for command: calls:dtmf/);
   });
 
   it('answers an unknown command, bad arguments and a failing handler clearly', async () => {
@@ -283,7 +302,41 @@ describe('static files', () => {
   });
 });
 
+describe('a page opened from the launcher page', () => {
+  it('is let in: the navigation from file:// has no Origin, and the page then connects as its own origin', async () => {
+    // Chromium sends a top-level navigation GET without Origin (and a file:// page sends no Referer).
+    const page = await get('/', { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' });
+    expect(page.status).toBe(200);
+    // The renderer's own WebSocket, from http://127.0.0.1:<port>, with the token from the fragment.
+    expect(await upgradeStatus(apiPath(host.token), { origin: `http://127.0.0.1:${host.port}` })).toBe(101);
+    // The launcher page itself could not use the API: a file:// page's Origin is 'null'.
+    expect(await upgradeStatus(apiPath(host.token), { origin: 'null' })).toBe(403);
+  });
+});
+
 describe('data folder', () => {
+  it('is created owner-only, with any folder above it that is missing', async () => {
+    expect((await stat(host.dataDir)).mode & 0o777).toBe(0o700);
+    const nested = join(dir, 'a', 'b', 'data');
+    await ensurePrivateDir(nested, silentLogger);
+    expect((await stat(nested)).mode & 0o777).toBe(0o700);
+    expect((await stat(join(dir, 'a'))).mode & 0o777).toBe(0o700);
+  });
+
+  it('says so when an existing folder is open to other users, and leaves it alone', async () => {
+    const shared = join(dir, 'shared');
+    await mkdir(shared, { mode: 0o755 });
+    await chmod(shared, 0o755);
+    const warnings: string[] = [];
+    const logger: Logger = { ...silentLogger, warn: (msg: string) => warnings.push(msg) };
+    await ensurePrivateDir(shared, logger);
+    expect(warnings).toEqual([`web host: data folder ${shared} is open to other users; its files stay owner-only`]);
+    expect((await stat(shared)).mode & 0o777).toBe(0o755);
+    await ensurePrivateDir(host.dataDir, logger);
+    expect(warnings).toHaveLength(1);
+  });
+
+
   it('keeps secrets in an owner-only file and settings atomically', async () => {
     await core.options.secrets.set('sip-password', 'pw');
     const secrets = join(host.dataDir, 'secrets.json');

@@ -5,7 +5,11 @@ import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { SettingsFile } from '../core/ports.ts';
 
-/** Writes to a temp file in the same folder (same filesystem), syncs it, then renames it over. */
+/**
+ * Writes to a temp file in the same folder (same filesystem), syncs it, then renames it over. The
+ * temp file is created with `mode` (exclusively), so the text is never readable by others, not
+ * even for a moment; a missing folder is created owner-only.
+ */
 export async function writeFileAtomic(path: string, text: string, mode = 0o600): Promise<void> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true, mode: 0o700 });
@@ -44,15 +48,21 @@ function fileTimestamp(date: Date): string {
   return date.toISOString().replace(/[:.]/g, '-');
 }
 
+/**
+ * Renames an unreadable file to `<path>.corrupt-<timestamp>` beside it and returns the new path.
+ * Never deletes: the user (or support) may still recover what was in it.
+ */
+export async function moveAside(path: string, now: () => Date = () => new Date()): Promise<string> {
+  const target = `${path}.corrupt-${fileTimestamp(now())}`;
+  await rename(path, target);
+  return target;
+}
+
 /** The settings JSON at `path`, written atomically; an unreadable file is moved aside, never deleted. */
 export function createSettingsFile(path: string, now: () => Date = () => new Date()): SettingsFile {
   return {
     read: () => readTextIfExists(path),
     write: (text) => writeFileAtomic(path, text, 0o600),
-    async moveAside() {
-      const target = `${path}.corrupt-${fileTimestamp(now())}`;
-      await rename(path, target);
-      return target;
-    },
+    moveAside: () => moveAside(path, now),
   };
 }
