@@ -9,21 +9,7 @@ import {
   type MediaOp,
   type Result,
 } from '../../preload/contract.ts';
-
-/** Offer/answer body: plain RTP to the discard port, accepted by the peer's fixed SDP handler. */
-export const FAKE_MEDIA_SDP = [
-  'v=0',
-  'o=- 9001 1 IN IP4 127.0.0.1',
-  's=-',
-  'c=IN IP4 127.0.0.1',
-  't=0 0',
-  'm=audio 9 RTP/AVP 0 101',
-  'a=rtpmap:0 PCMU/8000',
-  'a=rtpmap:101 telephone-event/8000',
-  'a=fmtp:101 0-16',
-  'a=sendrecv',
-  '',
-].join('\r\n');
+import { plainAudioSdp } from './plain-sdp.ts';
 
 /** How a test sends commands to the core, as a renderer's `invoke` would. */
 export type SendCommand = <C extends CommandName>(command: C, args: CommandArgs<C>, senderId: string) => Promise<Result<unknown>>;
@@ -136,7 +122,7 @@ export class FakeMediaEngine {
             ? ANSWER_TO[directionOf(session.remoteSdp)]
             : 'sendrecv';
         session.signalling = answering ? 'stable' : 'have-local-offer';
-        const body = FAKE_MEDIA_SDP.replace('a=sendrecv', `a=${dir}`).replace('o=- 9001 1', `o=- 9001 ${session.localSdps.length + 1}`);
+        const body = plainAudioSdp(9001, dir, session.localSdps.length + 1);
         session.localSdps.push(body);
         return { ok: true, value: { body, contentType: 'application/sdp' } };
       }

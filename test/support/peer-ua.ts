@@ -18,24 +18,10 @@ import {
   type SessionDescriptionHandler,
   type Transport,
 } from 'sip.js';
+import { plainAudioSdp, type Direction } from './plain-sdp.ts';
 import { pollUntil } from './process.ts';
 
-/** The SDP this phone offers and answers with: plain RTP to the discard port, nobody sends. */
-export const PEER_SDP = [
-  'v=0',
-  'o=- 7001 1 IN IP4 127.0.0.1',
-  's=-',
-  'c=IN IP4 127.0.0.1',
-  't=0 0',
-  'm=audio 9 RTP/AVP 0 101',
-  'a=rtpmap:0 PCMU/8000',
-  'a=rtpmap:101 telephone-event/8000',
-  'a=fmtp:101 0-16',
-  'a=sendrecv',
-  '',
-].join('\r\n');
-
-export type Direction = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
+export type { Direction };
 
 /** The media direction an SDP body states (session or media level), sendrecv when none. */
 export function sdpDirection(sdp: string): Direction {
@@ -50,13 +36,13 @@ const ANSWER_DIRECTION: Record<Direction, Direction> = {
   inactive: 'inactive',
 };
 
-/** Signalling only: answers every offer with PEER_SDP, mirroring hold the way a phone would. */
+/** Signalling only: answers every offer with a plain audio SDP, mirroring hold the way a phone would. */
 class FixedSdpHandler implements SessionDescriptionHandler {
   private remoteDirection: Direction = 'sendrecv';
 
   getDescription(): Promise<{ body: string; contentType: string }> {
     const dir = ANSWER_DIRECTION[this.remoteDirection];
-    return Promise.resolve({ body: PEER_SDP.replace('a=sendrecv', `a=${dir}`), contentType: 'application/sdp' });
+    return Promise.resolve({ body: plainAudioSdp(7001, dir), contentType: 'application/sdp' });
   }
 
   setDescription(sdp: string): Promise<void> {
