@@ -30,7 +30,10 @@ export interface Core {
   start(): Promise<void>;
   /** Ends calls, unregisters and closes the transport; bounded in time. */
   stop(): Promise<void>;
-  /** A renderer went away (window closed, crashed, socket dropped): detach its media engine. */
+  /**
+   * A renderer went away (window closed, crashed, navigated, socket dropped): detach its media
+   * engine. Only then may another renderer's media:ready make it the engine.
+   */
   senderGone(senderId: string): void;
   /** The machine resumed or came back online: re-register at once, skipping any backoff. */
   networkChanged(reason: 'resume' | 'online'): void;

@@ -106,10 +106,10 @@ export function createCore(options: CoreOptions): Core {
     'app:getState': () => Promise.resolve(getState()),
     'settings:get': () => Promise.resolve(settings.view()),
     'settings:save': async ({ settings: next, password }) => {
-      const outcome = await settings.save(next, password);
-      publish('settings:changed', outcome.view);
+      const view = await settings.save(next, password);
+      publish('settings:changed', view);
       await applyAccount(settings.settings.account, 'if-changed');
-      return outcome.view;
+      return view;
     },
     'account:register': () => settled(() => registration.register()),
     'account:unregister': () => registration.unregister(),
@@ -138,6 +138,8 @@ export function createCore(options: CoreOptions): Core {
     start() {
       started ??= (async () => {
         const loaded = await settings.load();
+        // A renderer may have asked app:getState before the load (defaults, no password).
+        publish('settings:changed', settings.view());
         await applyAccount(loaded.account, loaded.account.registerOnStart ? 'always' : 'never');
       })();
       return started;

@@ -17,9 +17,13 @@ export class AppError extends Error {
   }
 }
 
+/** The message of any thrown value, for logs and details. */
+export function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
 /** Any thrown value as the error half of the envelope; unknown errors keep only their message. */
 export function toErrorInfo(err: unknown): ErrorInfo {
   if (err instanceof AppError) return err.toInfo();
-  const message = err instanceof Error ? err.message : String(err);
-  return { code: 'internal', message };
+  return { code: 'internal', message: messageOf(err) };
 }

@@ -22,6 +22,10 @@ export interface CoreTiming {
   iceGatheringTimeoutMs: number;
   /** Bound on an in-dialog request we wait for: a hold re-INVITE, one DTMF INFO. */
   inDialogTimeoutMs: number;
+  /** While registered, a keep-alive goes over the WebSocket this often. */
+  keepAliveIntervalMs: number;
+  /** A keep-alive unanswered this long means the connection died silently: reconnect. */
+  keepAliveTimeoutMs: number;
 }
 
 export const defaultTiming: CoreTiming = {
@@ -35,4 +39,6 @@ export const defaultTiming: CoreTiming = {
   endedCallLingerMs: 5000,
   iceGatheringTimeoutMs: 300,
   inDialogTimeoutMs: 10_000,
+  keepAliveIntervalMs: 20_000,
+  keepAliveTimeoutMs: 10_000,
 };

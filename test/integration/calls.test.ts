@@ -187,6 +187,13 @@ describe('calls', () => {
       expect(call.remote.number).toBe('1699');
     });
 
+    it('a From without a display name (<sip:1697@…>, the most common): an empty name and the number', async () => {
+      const call = await incomingFrom('<sip:1697@127.0.0.1>');
+      expect(call.remote.displayName).toBe('');
+      expect(call.remote.number).toBe('1697');
+      expect(call.remote.uri).toBe('sip:1697@127.0.0.1');
+    });
+
     it('a P-Asserted-Identity from the PBX wins over From', async () => {
       const call = await incomingFrom('"Anonymous" <sip:1698@127.0.0.1>', 'P-Asserted-Identity: "Reception" <tel:+4930123>');
       expect(call.remote.displayName).toBe('Reception');

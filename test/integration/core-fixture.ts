@@ -21,6 +21,7 @@ import { createCore } from '../../main/core/create-core.ts';
 import type { Core } from '../../main/core/core.ts';
 import { createDispatcher, type Dispatch } from '../../main/core/dispatch.ts';
 import type { EventSink, Logger, SecretStore, SettingsFile } from '../../main/core/ports.ts';
+import type { CoreTiming } from '../../main/core/timing.ts';
 import { FakeMediaEngine, type FakeMediaEngineOptions } from '../support/fake-media-engine.ts';
 import { pollUntil } from '../support/process.ts';
 
@@ -126,6 +127,8 @@ export interface StartCoreOptions {
   media?: FakeMediaEngineOptions;
   /** false: no renderer has said 'media:ready' (the media engine is not up yet). */
   attachMedia?: boolean;
+  /** Shorter time bounds, e.g. keep-alives every few hundred milliseconds. */
+  timing?: Partial<CoreTiming>;
 }
 
 export async function startCore(options: StartCoreOptions = {}): Promise<CoreFixture> {
@@ -169,6 +172,7 @@ export async function startCore(options: StartCoreOptions = {}): Promise<CoreFix
     events: sink,
     logger,
     mediaTimeoutMs: 5000,
+    ...(options.timing ? { timing: options.timing } : {}),
   });
   const dispatch: Dispatch = createDispatcher(core.handlers, { logger });
 

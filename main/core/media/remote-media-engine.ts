@@ -1,9 +1,12 @@
 // The MediaEngine port over the contract: a renderer that said `media:ready` becomes the engine;
 // each request goes to it as a `media:requested` event and comes back as a `media:respond`
 // command from the same sender. Every request is bounded in time and every result is validated.
+// The engine holds the calls' peer connections, so it is never taken over: another renderer
+// (a second tab of the web host, a script with the token) may become the engine only after the
+// host reported the current one gone (senderGone: window closed, crashed or navigated).
 import { MediaRequest, MediaResults } from '../../../preload/contract.ts';
 import type { CommandArgs, MediaOp, MediaResult } from '../../../preload/contract.ts';
-import { AppError } from '../errors.ts';
+import { AppError, messageOf } from '../errors.ts';
 import type { Clock, EventSink, Logger, MediaEngine } from '../ports.ts';
 
 export interface RemoteMediaEngineOptions {
@@ -56,11 +59,17 @@ export class RemoteMediaEngine implements MediaEngine {
     return () => this.goneListeners.delete(listener);
   }
 
-  /** `media:ready` from `senderId`: it serves media requests from now on. */
+  /**
+   * `media:ready` from `senderId`: it serves media requests from now on. The engine saying it
+   * again stays the engine; any other sender is refused while the engine is there, or it would
+   * end the user's calls and receive their SDP.
+   */
   attach(senderId: string): void {
     if (this.engineId === senderId) return;
-    // A different renderer cannot hold the old one's peer connections: the old engine is gone.
-    if (this.engineId !== null) this.senderGone(this.engineId);
+    if (this.engineId !== null) {
+      this.logger.warn(`media: media:ready from ${senderId} refused; ${this.engineId} is the engine`);
+      throw new AppError('forbidden-sender', 'another window already runs the media engine');
+    }
     this.engineId = senderId;
     this.logger.info(`media: engine attached (${senderId})`);
   }
@@ -93,7 +102,7 @@ export class RemoteMediaEngine implements MediaEngine {
         this.events.emitTo(engine, 'media:requested', { requestId, request: checked.data });
       } catch (err) {
         this.settle(requestId);
-        reject(new AppError('media-failed', `media ${request.op}: cannot reach the engine: ${String(err)}`));
+        reject(new AppError('media-failed', `media ${request.op}: cannot reach the engine: ${messageOf(err)}`));
       }
     });
   }

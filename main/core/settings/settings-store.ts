@@ -2,7 +2,7 @@
 // validation. The SIP password never enters the file: it lives in the SecretStore under one key.
 import { Settings } from '../../../preload/contract.ts';
 import type { SettingsView } from '../../../preload/contract.ts';
-import { AppError } from '../errors.ts';
+import { AppError, messageOf } from '../errors.ts';
 import type { Logger, SecretStore, SettingsFile } from '../ports.ts';
 import { defaultSettings } from './settings-defaults.ts';
 import { validateSettings } from './settings-validation.ts';
@@ -13,13 +13,6 @@ export interface SettingsStoreOptions {
   file: SettingsFile;
   secrets: SecretStore;
   logger: Logger;
-}
-
-/** What `save` changed, so the caller knows whether the account must register again. */
-export interface SaveOutcome {
-  view: SettingsView;
-  previous: Settings;
-  passwordChanged: boolean;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -129,15 +122,15 @@ export class SettingsStore {
   /**
    * Validates and writes the settings; `password` as a string stores it (an empty string clears
    * it), null clears it, undefined keeps it. Throws invalid-settings with per-field reasons.
+   * Returns the settings as the renderer sees them.
    */
-  async save(input: Settings, password: string | null | undefined): Promise<SaveOutcome> {
+  async save(input: Settings, password: string | null | undefined): Promise<SettingsView> {
     // Parsing again drops any key the schema does not know: nothing else reaches the file.
     const next = normalized(Settings.parse(input));
     const fields = validateSettings(next);
     if (Object.keys(fields).length > 0) {
       throw new AppError('invalid-settings', `settings failed validation: ${Object.keys(fields).join(', ')}`, fields);
     }
-    let passwordChanged = false;
     if (password !== undefined) {
       const previous = await this.password();
       try {
@@ -149,17 +142,15 @@ export class SettingsStore {
           this.hasPassword = true;
         }
       } catch (err) {
-        throw new AppError('secret-store-unavailable', `cannot store the password: ${err instanceof Error ? err.message : String(err)}`);
+        throw new AppError('secret-store-unavailable', `cannot store the password: ${messageOf(err)}`);
       }
-      passwordChanged = previous !== (password === '' ? null : password);
     }
     try {
       await this.file.write(`${JSON.stringify(next, null, 2)}\n`);
     } catch (err) {
-      throw new AppError('internal', `cannot write the settings file: ${err instanceof Error ? err.message : String(err)}`);
+      throw new AppError('internal', `cannot write the settings file: ${messageOf(err)}`);
     }
-    const previous = this.current;
     this.current = next;
-    return { view: this.view(), previous, passwordChanged };
+    return this.view();
   }
 }

@@ -3,18 +3,23 @@
 import { Grammar, UserAgent } from 'sip.js';
 import type { URI } from 'sip.js';
 import type { IceServer, Settings, SettingsFieldError } from '../../../preload/contract.ts';
+import { hasHiddenCharacters } from '../plain-text.ts';
 
 export type FieldErrors = Record<string, string>;
 
 export type { SettingsFieldError };
 
-// Whitespace, C0/C1 controls and invisible format characters never belong in an address; the URL
-// parser would silently drop some of them, so they are refused before parsing.
-const HIDDEN_OR_SPACE = /[\s\p{Cc}\p{Cf}]/u;
+// Whitespace and hidden characters never belong in an address; the URL parser would silently
+// drop some of them, so they are refused before parsing.
+const SPACE = /\s/u;
+
+function hasSpaceOrHidden(value: string): boolean {
+  return SPACE.test(value) || hasHiddenCharacters(value);
+}
 
 /** ws:// or wss:// with a host, no credentials in the URL, and acceptable to sip.js's transport. */
 export function isValidWsUrl(value: string): boolean {
-  if (value === '' || value.length > 2048 || HIDDEN_OR_SPACE.test(value)) return false;
+  if (value === '' || value.length > 2048 || hasSpaceOrHidden(value)) return false;
   // The URL parser would read ws:///x as host "x"; the host must follow the slashes as typed.
   if (!/^wss?:\/\/[^/?#]/i.test(value)) return false;
   let url: URL;
@@ -31,7 +36,7 @@ export function isValidWsUrl(value: string): boolean {
 
 /** A sip: or sips: URI with a user and a host, parsed by sip.js; undefined when it is not one. */
 export function parseSipUri(value: string): URI | undefined {
-  if (value === '' || value.length > 1024 || HIDDEN_OR_SPACE.test(value)) return undefined;
+  if (value === '' || value.length > 1024 || hasSpaceOrHidden(value)) return undefined;
   const uri = UserAgent.makeURI(value);
   if (!uri) return undefined;
   if (uri.scheme !== 'sip' && uri.scheme !== 'sips') return undefined;
@@ -43,7 +48,7 @@ const ICE_URL = /^(stun|stuns|turn|turns):[^\s/?#][^\s]*$/i;
 
 /** stun:, stuns:, turn: or turns: followed by a host (RFC 7064 / 7065). */
 export function isValidIceUrl(value: string): boolean {
-  return value.length <= 1024 && !HIDDEN_OR_SPACE.test(value) && ICE_URL.test(value);
+  return value.length <= 1024 && !hasSpaceOrHidden(value) && ICE_URL.test(value);
 }
 
 function iceServerErrors(servers: IceServer[], errors: FieldErrors): void {

@@ -4,8 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import { Invitation, Inviter, SessionState, UserAgent } from 'sip.js';
 import type { Core, Session, SessionDescriptionHandlerFactory, SessionDescriptionHandlerOptions } from 'sip.js';
-import type { Call, CallEndReason, CallState, Settings } from '../../../preload/contract.ts';
-import { AppError } from '../errors.ts';
+import type { Call, CallEndReason, CallState, ErrorCode, Settings } from '../../../preload/contract.ts';
+import { AppError, messageOf } from '../errors.ts';
 import type { Clock, Logger, MediaEngine } from '../ports.ts';
 import { isAccountConfigured } from '../settings/settings-defaults.ts';
 import { resultWithin, settleWithin } from '../time-bounds.ts';
@@ -67,8 +67,14 @@ export function endReasonForStatus(status: number): CallEndReason {
 
 const DTMF_INFO_DURATION_MS = 160;
 
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+/** What the user is told when an in-dialog request (re-INVITE, INFO) does not go through. */
+interface InDialogErrors {
+  /** The far end answered with an error. */
+  refused: ErrorCode;
+  /** No final answer within inDialogTimeoutMs. */
+  unanswered: ErrorCode;
+  /** sip.js did not send it; asked only then, because a media failure on the way decides it. */
+  notSent: () => ErrorCode;
 }
 
 export class CallService {
@@ -365,9 +371,10 @@ export class CallService {
     if (record.call.state === 'ended') return;
     let reason: CallEndReason;
     let status: number | null = null;
+    // The far end's BYE says why, whatever failed earlier in the call.
     if (record.canceledByCaller) reason = 'canceled';
-    else if (record.mediaFailed) reason = 'media-failed';
     else if (record.remoteBye) reason = 'remote-hangup';
+    else if (record.mediaFailed) reason = 'media-failed';
     else if (record.finalStatus !== null && record.finalStatus >= 300) {
       reason = endReasonForStatus(record.finalStatus);
       status = record.finalStatus;
@@ -440,56 +447,56 @@ export class CallService {
   private async reinvite(record: CallRecord, sdhOptions: JsonSdhOptions): Promise<void> {
     const session = record.session;
     const options: SessionDescriptionHandlerOptions & JsonSdhOptions = { ...sdhOptions };
-    const answered = new Promise<AppError | null>((resolve) => {
-      session
-        .invite({
-          sessionDescriptionHandlerOptions: options,
-          requestDelegate: {
-            onAccept: () => {
-              resolve(null);
-            },
-            onReject: (response) => {
-              resolve(new AppError('invalid-call-state', `re-INVITE answered ${response.message.statusCode ?? 0}`));
-            },
-          },
-        })
-        .catch((err: unknown) => {
-          resolve(new AppError(record.mediaFailed ? 'media-failed' : 'invalid-call-state', `re-INVITE not sent: ${messageOf(err)}`));
-        });
-    });
-    const outcome = await resultWithin(answered, this.options.timing.inDialogTimeoutMs, this.options.clock);
-    if (outcome === 'timeout') throw new AppError('internal', 're-INVITE unanswered');
-    if (outcome) throw outcome;
+    await this.inDialog(
+      're-INVITE',
+      {
+        refused: 'invalid-call-state',
+        unanswered: 'internal',
+        notSent: () => (record.mediaFailed ? 'media-failed' : 'invalid-call-state'),
+      },
+      (requestDelegate) => session.invite({ sessionDescriptionHandlerOptions: options, requestDelegate }),
+    );
+    // The media engine made this offer: an earlier failure no longer tells how the call ends.
+    record.mediaFailed = false;
   }
 
   private async sendInfoTone(record: CallRecord, tone: string): Promise<void> {
     const session = record.session;
     if (session.state !== SessionState.Established) throw new AppError('invalid-call-state', 'the call is no longer established');
+    await this.inDialog('INFO', { refused: 'media-failed', unanswered: 'media-failed', notSent: () => 'invalid-call-state' }, (requestDelegate) =>
+      session.info({
+        requestDelegate,
+        requestOptions: {
+          body: {
+            contentDisposition: 'render',
+            contentType: 'application/dtmf-relay',
+            content: `Signal=${tone}\r\nDuration=${DTMF_INFO_DURATION_MS}\r\n`,
+          },
+        },
+      }),
+    );
+  }
+
+  /** Sends one in-dialog request through `send` and waits, bounded in time, for its final answer. */
+  private async inDialog(
+    what: string,
+    errors: InDialogErrors,
+    send: (requestDelegate: Core.OutgoingRequestDelegate) => Promise<unknown>,
+  ): Promise<void> {
     const answered = new Promise<AppError | null>((resolve) => {
-      session
-        .info({
-          requestDelegate: {
-            onAccept: () => {
-              resolve(null);
-            },
-            onReject: (response) => {
-              resolve(new AppError('media-failed', `INFO answered ${response.message.statusCode ?? 0}`));
-            },
-          },
-          requestOptions: {
-            body: {
-              contentDisposition: 'render',
-              contentType: 'application/dtmf-relay',
-              content: `Signal=${tone}\r\nDuration=${DTMF_INFO_DURATION_MS}\r\n`,
-            },
-          },
-        })
-        .catch((err: unknown) => {
-          resolve(new AppError('invalid-call-state', `INFO not sent: ${messageOf(err)}`));
-        });
+      send({
+        onAccept: () => {
+          resolve(null);
+        },
+        onReject: (response) => {
+          resolve(new AppError(errors.refused, `${what} answered ${response.message.statusCode ?? 0}`));
+        },
+      }).catch((err: unknown) => {
+        resolve(new AppError(errors.notSent(), `${what} not sent: ${messageOf(err)}`));
+      });
     });
     const outcome = await resultWithin(answered, this.options.timing.inDialogTimeoutMs, this.options.clock);
-    if (outcome === 'timeout') throw new AppError('media-failed', 'INFO unanswered');
+    if (outcome === 'timeout') throw new AppError(errors.unanswered, `${what} unanswered`);
     if (outcome) throw outcome;
   }
 

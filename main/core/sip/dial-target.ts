@@ -3,6 +3,7 @@
 // before it can reach a SIP header.
 import { UserAgent } from 'sip.js';
 import { AppError } from '../errors.ts';
+import { hasHiddenCharacters } from '../plain-text.ts';
 
 export interface DialTarget {
   /** The request URI, e.g. sip:+4930123@pbx.example.com. */
@@ -16,8 +17,6 @@ export const MAX_DIAL_INPUT = 256;
 /** Digits plus *, # and a leading +: E.164 has 15 digits; feature codes and PINs need more. */
 export const MAX_NUMBER_LENGTH = 32;
 
-// Controls, invisible format characters (bidi overrides, zero-width) and line/paragraph separators.
-const HIDDEN = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
 const SEPARATORS = /[ \t\u00a0\-.()]/g;
 const NUMBER = /^\+?[0-9*#]+$/;
 
@@ -39,7 +38,7 @@ function fromUri(text: string): DialTarget {
   if (!uri || (uri.scheme !== 'sip' && uri.scheme !== 'sips')) refuse('malformed SIP URI');
   if (!uri.user || !uri.host) refuse('SIP URI without user or host');
   // %0D%0A and the like decode to controls: refused like typed ones.
-  if (HIDDEN.test(uri.user) || HIDDEN.test(uri.host)) refuse('escaped control characters');
+  if (hasHiddenCharacters(uri.user) || hasHiddenCharacters(uri.host)) refuse('escaped control characters');
   return { uri: uri.toString(), number: uri.user };
 }
 
@@ -59,7 +58,7 @@ function fromNumber(text: string, accountSipUri: string): DialTarget {
  */
 export function parseDialTarget(input: string, accountSipUri: string): DialTarget {
   if (input.length > MAX_DIAL_INPUT) refuse('too long');
-  if (HIDDEN.test(input)) refuse('control or invisible characters');
+  if (hasHiddenCharacters(input)) refuse('control or invisible characters');
   const text = input.trim();
   if (text === '') refuse('empty');
   if (/^sips?:/i.test(text)) return fromUri(text);

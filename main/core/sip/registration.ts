@@ -5,16 +5,17 @@
 import { Core, Registerer, RegistererState, RequestPendingError, TransportState, UserAgent, UserAgentState } from 'sip.js';
 import type { Invitation, SessionDescriptionHandlerFactory } from 'sip.js';
 import type { AccountSettings, AccountStatus } from '../../../preload/contract.ts';
-import { AppError } from '../errors.ts';
+import { AppError, messageOf } from '../errors.ts';
+import { plainText } from '../plain-text.ts';
 import type { Clock, Logger } from '../ports.ts';
 import { isAccountConfigured } from '../settings/settings-defaults.ts';
 import { isValidWsUrl, parseSipUri } from '../settings/settings-validation.ts';
 import { settleWithin } from '../time-bounds.ts';
 import type { CoreTiming } from '../timing.ts';
 import { backoffDelay } from './backoff.ts';
+import { KeepAlive } from './keep-alive.ts';
 import { classifyRegisterFailure } from './register-outcome.ts';
 import type { AccountError } from './register-outcome.ts';
-import { plainText } from './remote-party.ts';
 import { sipLogConnector, silentSipLogger } from './sip-logging.ts';
 import { installWebSocketGlobal } from './websocket-global.ts';
 
@@ -50,8 +51,9 @@ interface RegisterResponse {
 
 const UNCONFIGURED: AccountStatus = { state: 'unconfigured', aor: null, error: null, retryAt: null, attempts: 0 };
 
-function messageOf(err: unknown): string {
-  return plainText(err instanceof Error ? err.message : String(err), 200);
+/** An error as the status's detail: it may quote the server, so it is made plain and short. */
+function detailOf(err: unknown): string {
+  return plainText(messageOf(err), 200);
 }
 
 function aorOf(account: AccountSettings): string | null {
@@ -89,8 +91,20 @@ export class Registration {
   private readonly registerResponses: RegisterResponse[] = [];
   private readonly parserLogger = silentSipLogger();
   private queue: Promise<unknown> = Promise.resolve();
+  /** Proves the connection while registered. */
+  private readonly keepAlive: KeepAlive;
 
-  constructor(private readonly options: RegistrationOptions) {}
+  constructor(private readonly options: RegistrationOptions) {
+    this.keepAlive = new KeepAlive({
+      clock: options.clock,
+      logger: options.logger,
+      intervalMs: options.timing.keepAliveIntervalMs,
+      timeoutMs: options.timing.keepAliveTimeoutMs,
+      onSilent: (detail) => {
+        this.onConnectionSilent(detail);
+      },
+    });
+  }
 
   get status(): AccountStatus {
     return { ...this.state, error: this.state.error ? { ...this.state.error } : null };
@@ -204,6 +218,7 @@ export class Registration {
     return this.serially(async () => {
       if (this.stopped) return;
       await this.shutdownUserAgent();
+      this.keepAlive.stop();
       this.stopped = true;
     });
   }
@@ -242,7 +257,7 @@ export class Registration {
       ua = this.ensureUserAgent(config);
     } catch (err) {
       // sip.js refused what our own checks let through: treat it as a bad server address.
-      this.fail({ code: 'invalid-ws-url', detail: messageOf(err) });
+      this.fail({ code: 'invalid-ws-url', detail: detailOf(err) });
       return;
     }
     if (!ua.transport.isConnected()) {
@@ -253,7 +268,7 @@ export class Registration {
       } catch (err) {
         if (generation !== this.generation) return;
         this.lostConnection = true;
-        this.retryLater({ code: 'unreachable', detail: messageOf(err) });
+        this.retryLater({ code: 'unreachable', detail: detailOf(err) });
         return;
       }
       if (generation !== this.generation) return;
@@ -283,9 +298,7 @@ export class Registration {
         .register({
           requestDelegate: {
             onAccept: () => {
-              if (!current()) return;
-              this.clearRegisterTimer();
-              this.onRegistered();
+              if (current()) this.onRegisterAccepted(registerer);
             },
             onReject: onFinal,
             onRedirect: onFinal,
@@ -302,12 +315,19 @@ export class Registration {
             this.sendRegister(generation, ua, false);
             return;
           }
-          this.abort({ code: 'unreachable', detail: messageOf(err) });
+          this.abort({ code: 'unreachable', detail: detailOf(err) });
         });
     } catch (err) {
       this.clearRegisterTimer();
-      this.abort({ code: 'unreachable', detail: messageOf(err) });
+      this.abort({ code: 'unreachable', detail: detailOf(err) });
     }
+  }
+
+  /** Our outstanding REGISTER went through: through its delegate, or sip.js's own retry after a 423. */
+  private onRegisterAccepted(registerer: Registerer): void {
+    if (this.registerTimer === null || this.registerer !== registerer) return;
+    this.clearRegisterTimer();
+    this.onRegistered();
   }
 
   private onRegistered(): void {
@@ -412,8 +432,18 @@ export class Registration {
       sessionDescriptionHandlerFactory: this.options.sessionDescriptionHandlerFactory,
       delegate: {
         onInvite: (invitation) => {
-          if (created === this.ua) this.options.onInvite(invitation);
-          else void invitation.reject({ statusCode: 480 }).catch(() => undefined);
+          if (created !== this.ua) {
+            this.refuseInvite(invitation, 480);
+            return;
+          }
+          // sip.js calls this from a promise callback of its own: a throw here would be an
+          // unhandled rejection, which ends the process. The caller hears 500 instead.
+          try {
+            this.options.onInvite(invitation);
+          } catch (err) {
+            this.options.logger.error('registration: an incoming INVITE could not be handled; answered 500', err);
+            this.refuseInvite(invitation, 500);
+          }
         },
         onDisconnect: (error) => {
           if (created) this.onDisconnect(created, error);
@@ -426,6 +456,7 @@ export class Registration {
       userAgentString: this.options.userAgentString,
     });
     created = ua;
+    this.keepAlive.reset();
     // Without a password, a challenge is not answered (sip.js would send a digest of nothing):
     // the 401 comes straight back and is reported as 'no-password'.
     if (password === '') ua.userAgentCore.configuration.authenticationFactory = () => undefined;
@@ -441,6 +472,12 @@ export class Registration {
       logConfiguration: false,
     });
     registerer.stateChange.addListener((state) => {
+      if (state === RegistererState.Registered) {
+        // sip.js answers 423 Interval Too Brief itself (it raises expires and registers again)
+        // without our request delegate: then this is the only sign that our REGISTER went through.
+        this.onRegisterAccepted(registerer);
+        return;
+      }
       if (state !== RegistererState.Unregistered) return;
       // sip.js reports a reject by changing state first and calling our delegate right after;
       // look once the delegate has had its say.
@@ -470,10 +507,17 @@ export class Registration {
     this.abort({ code: 'timeout', detail: 'refresh unanswered' });
   }
 
+  /** The keep-alive went unanswered: the socket is dead without knowing it. */
+  private onConnectionSilent(detail: string): void {
+    if (this.state.state !== 'registered' || !this.desired || this.stopped) return;
+    this.options.logger.warn(`registration: connection lost: ${detail}`);
+    this.abort({ code: 'unreachable', detail });
+  }
+
   private onDisconnect(ua: UserAgent, error: Error | undefined): void {
     // Without an error the disconnect was ours (abort, unregister, stop).
     if (ua !== this.ua || error === undefined) return;
-    this.options.logger.warn(`registration: connection lost: ${messageOf(error)}`);
+    this.options.logger.warn(`registration: connection lost: ${detailOf(error)}`);
     this.lostConnection = true;
     this.generation++;
     // A REGISTER of ours in flight is stuck in its transaction: start over with a new registerer.
@@ -485,7 +529,7 @@ export class Registration {
       if (this.state.state === 'registered') this.update({ state: 'unregistered', retryAt: null });
       return;
     }
-    this.retryLater({ code: 'unreachable', detail: messageOf(error) });
+    this.retryLater({ code: 'unreachable', detail: detailOf(error) });
   }
 
   /**
@@ -518,7 +562,7 @@ export class Registration {
       try {
         deliver?.(raw);
       } catch (err) {
-        this.onBadMessage(ua, `sip.js refused a message: ${messageOf(err)}`);
+        this.onBadMessage(ua, `sip.js refused a message: ${detailOf(err)}`);
         return;
       }
       // sip.js accepts a 2xx synchronously; one it dropped (no binding for our contact, no
@@ -543,6 +587,18 @@ export class Registration {
     // logged sparsely.
     if (this.badMessages <= 3 || this.badMessages % 100 === 0) {
       this.options.logger.warn(`registration: ignored a bad message (${this.badMessages} so far): ${detail}`);
+    }
+  }
+
+  /** Answers an INVITE with a final error in whatever state it is; never throws. */
+  private refuseInvite(invitation: Invitation, statusCode: number): void {
+    const log = (err: unknown): void => {
+      this.options.logger.debug(`registration: ${statusCode} to an INVITE not sent: ${messageOf(err)}`);
+    };
+    try {
+      invitation.reject({ statusCode }).catch(log);
+    } catch (err) {
+      log(err);
     }
   }
 
@@ -618,6 +674,9 @@ export class Registration {
     if (next.state !== 'waiting-to-retry') next.retryAt = null;
     const changed = JSON.stringify(next) !== JSON.stringify(this.state);
     this.state = next;
+    // Every state passes here, so the connection is watched exactly while registered.
+    if (next.state === 'registered' && this.ua) this.keepAlive.start(this.ua.transport);
+    else this.keepAlive.stop();
     if (changed || force) this.options.onStatus(this.status);
   }
 }

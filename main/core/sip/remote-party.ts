@@ -4,18 +4,12 @@
 import { Grammar } from 'sip.js';
 import type { Core, NameAddrHeader } from 'sip.js';
 import type { Call } from '../../../preload/contract.ts';
+import { plainText } from '../plain-text.ts';
 
 export type RemoteParty = Call['remote'];
 
 const MAX_NAME = 128;
 const MAX_URI = 512;
-// Controls, format characters (bidi overrides, zero-width joiners) and line separators.
-const HIDDEN = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
-
-/** Caller-supplied text made safe to show: no hidden characters, bounded length. */
-export function plainText(value: string, max = MAX_NAME): string {
-  return value.replace(HIDDEN, '').trim().slice(0, max);
-}
 
 interface Identity {
   displayName: string;
@@ -24,9 +18,12 @@ interface Identity {
 }
 
 function fromNameAddr(header: NameAddrHeader): Identity {
+  // sip.js leaves the name undefined (its type says string) for `<sip:1002@pbx>`, the most
+  // common From of all: no name, and the UI shows the number.
+  const name = header.displayName as string | undefined;
   return {
     // sip.js keeps the quoted-pairs of a quoted display name ("Bob \"B\"").
-    displayName: header.displayName.replace(/\\(.)/g, '$1'),
+    displayName: (name ?? '').replace(/\\(.)/g, '$1'),
     number: header.uri.user ?? '',
     uri: header.uri.toString(),
   };
@@ -58,8 +55,8 @@ export function remotePartyOf(request: Core.IncomingRequestMessage): RemoteParty
       }
     : from;
   return {
-    displayName: plainText(identity.displayName),
-    number: plainText(identity.number),
+    displayName: plainText(identity.displayName, MAX_NAME),
+    number: plainText(identity.number, MAX_NAME),
     uri: plainText(identity.uri, MAX_URI),
   };
 }

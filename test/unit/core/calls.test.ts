@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Call } from '../../../preload/contract.ts';
 import type { Settings } from '../../../preload/contract.ts';
 import { AppError } from '../../../main/core/errors.ts';
-import { FIXED_SDP, settingsWith, sleep } from './support/fakes.ts';
+import { FIXED_SDP, defaultMediaResult, settingsWith, sleep } from './support/fakes.ts';
 import { FakeSipServer, cseqOf, header } from './support/fake-sip-server.ts';
 import type { SipMessage } from './support/fake-sip-server.ts';
 import { SILENT, makeCore } from './support/core-harness.ts';
@@ -64,6 +64,25 @@ const answerAfterRinging: Far = (req, s) => {
     s.reply(req, 200, 'OK', { toTag: 'far', contact: FAR_CONTACT, body: FIXED_SDP });
   }, 30);
 };
+
+/** A BYE from the far end of the first outgoing call, inside the dialog the core made. */
+function farEndBye(): void {
+  const invite = server.requests('INVITE')[0]!;
+  invite.conn.send(
+    [
+      `BYE ${/<([^>]+)>/.exec(header(invite, 'contact') ?? '')![1]} SIP/2.0`,
+      'Via: SIP/2.0/WS 127.0.0.1:1;branch=z9hG4bKbye1',
+      'Max-Forwards: 70',
+      `From: ${header(invite, 'to')};tag=far`,
+      `To: ${header(invite, 'from')}`,
+      `Call-ID: ${header(invite, 'call-id')}`,
+      'CSeq: 10 BYE',
+      'Content-Length: 0',
+      '',
+      '',
+    ].join('\r\n'),
+  );
+}
 
 beforeEach(async () => {
   server = await FakeSipServer.start();
@@ -222,22 +241,24 @@ describe('dialing', () => {
     farEnd(answerAfterRinging);
     await h.core.handlers['calls:dial']({ target: '2002' }, sender);
     await h.events.untilCall('established');
-    const invite = server.requests('INVITE')[0]!;
-    // A BYE from the far end, inside the dialog the core made.
-    invite.conn.send(
-      [
-        `BYE ${/<([^>]+)>/.exec(header(invite, 'contact') ?? '')![1]} SIP/2.0`,
-        'Via: SIP/2.0/WS 127.0.0.1:1;branch=z9hG4bKbye1',
-        'Max-Forwards: 70',
-        `From: ${header(invite, 'to')};tag=far`,
-        `To: ${header(invite, 'from')}`,
-        `Call-ID: ${header(invite, 'call-id')}`,
-        'CSeq: 10 BYE',
-        'Content-Length: 0',
-        '',
-        '',
-      ].join('\r\n'),
-    );
+    farEndBye();
+    await h.events.untilCall('ended');
+    expect(calls()[0]).toMatchObject({ endReason: 'remote-hangup', endStatus: null });
+  });
+
+  it("a hold that failed in the media engine does not turn the far end's later BYE into media-failed", async () => {
+    await ready();
+    farEnd(answerAfterRinging);
+    const { id } = await h.core.handlers['calls:dial']({ target: '2002' }, sender);
+    await h.events.untilCall('established');
+    h.media.answer = (request) => {
+      if (request.op === 'getDescription') throw new Error('NotReadableError: the microphone went away');
+      return defaultMediaResult(request);
+    };
+    await expectAppError(h.core.handlers['calls:hold']({ callId: id, hold: true }, sender), 'media-failed');
+    expect(calls()[0]).toMatchObject({ state: 'established', held: false });
+    h.media.answer = defaultMediaResult;
+    farEndBye();
     await h.events.untilCall('ended');
     expect(calls()[0]).toMatchObject({ endReason: 'remote-hangup', endStatus: null });
   });
@@ -251,6 +272,19 @@ describe('dialing', () => {
     expect(calls()[0]).toMatchObject({ state: 'ended', endReason: 'media-failed' });
     await h.events.until('BYE', () => server.requests('BYE').length === 1);
     await expectAppError(h.core.handlers['calls:dial']({ target: '2002' }, sender), 'media-unavailable');
+  });
+
+  it('another window saying media:ready mid-call is refused; the call keeps its media engine', async () => {
+    await ready();
+    farEnd(answerAfterRinging);
+    const { id } = await h.core.handlers['calls:dial']({ target: '2002' }, sender);
+    await h.events.untilCall('established');
+    await expectAppError(h.core.handlers['media:ready']({ devices: true }, { id: 'second-tab' }), 'forbidden-sender');
+    expect(calls()[0]).toMatchObject({ state: 'established', endReason: null });
+    const held = await h.core.handlers['calls:hold']({ callId: id, hold: true }, sender);
+    expect(held.held).toBe(true);
+    expect(h.events.emitted.filter((e) => e.to === 'second-tab')).toEqual([]);
+    expect(server.requests('BYE')).toHaveLength(0);
   });
 
   it('one line: a second dial while a call is live is refused', async () => {
@@ -296,6 +330,20 @@ describe('incoming calls', () => {
     server.invite({ from: '"<b>Bob</b>\u202e\u200b" <sip:2002@127.0.0.1>', sdp: FIXED_SDP });
     await h.events.untilCall('incoming');
     expect(calls()[0]!.remote).toEqual({ displayName: '<b>Bob</b>', number: '2002', uri: 'sip:2002@127.0.0.1' });
+  });
+
+  it('a caller without a display name (From: <sip:1002@…>) rings, showing the number', async () => {
+    await ready();
+    server.invite({ from: '<sip:1002@127.0.0.1>', sdp: FIXED_SDP });
+    await h.events.untilCall('incoming');
+    expect(calls()[0]!.remote).toEqual({ displayName: '', number: '1002', uri: 'sip:1002@127.0.0.1' });
+  });
+
+  it('an asserted identity and a From, both without a name, show the asserted number', async () => {
+    await ready();
+    server.invite({ from: '<sip:1002@127.0.0.1>', extraHeaders: ['P-Asserted-Identity: <sip:100@127.0.0.1>'], sdp: FIXED_SDP });
+    await h.events.untilCall('incoming');
+    expect(calls()[0]!.remote).toEqual({ displayName: '', number: '100', uri: 'sip:100@127.0.0.1' });
   });
 
   it('a second INVITE while a call is live gets 486 and does not show', async () => {

@@ -30,6 +30,17 @@ describe('createCore', () => {
     await core.stop();
   });
 
+  it('start() publishes the loaded settings, so a renderer that asked before the load learns the password is stored', async () => {
+    const h = makeCore({ settings: settingsWith({ wsUrl: 'ws://127.0.0.1:1', sipUri: 'sip:1@127.0.0.1', registerOnStart: false }), password: 'pw' });
+    const early = await h.core.handlers['app:getState'](undefined, { id: 'r' });
+    expect(early.settings.hasPassword).toBe(false);
+    await h.core.start();
+    const published = h.events.last('settings:changed');
+    expect(published).toMatchObject({ hasPassword: true, account: { sipUri: 'sip:1@127.0.0.1' } });
+    expect(published).toEqual(h.core.getState().settings);
+    await h.core.stop();
+  });
+
   it('account:register without an account says not-configured; unregister is harmless', async () => {
     const { core } = makeCore();
     await core.start();

@@ -2,8 +2,13 @@
 // SIP-over-WebSocket server on 127.0.0.1 (no Kamailio needed for these paths).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AccountStatus } from '../../../preload/contract.ts';
-import { FakeClock, settingsWith, sleep } from './support/fakes.ts';
+import type { AccountStatus as AccountStatusType } from '../../../preload/contract.ts';
+import { Registration } from '../../../main/core/sip/registration.ts';
+import { systemClock } from '../../../main/core/ports.ts';
+import { defaultTiming } from '../../../main/core/timing.ts';
+import { FIXED_SDP, FakeClock, RecordingLogger, settingsWith, sleep } from './support/fakes.ts';
 import { FakeSipServer, header } from './support/fake-sip-server.ts';
+import type { SipMessage } from './support/fake-sip-server.ts';
 import { makeCore } from './support/core-harness.ts';
 import type { Harness, HarnessOptions } from './support/core-harness.ts';
 
@@ -167,6 +172,25 @@ describe('registration', () => {
     expect(waits[0]!.error).toEqual({ code: 'rejected', status: 503 });
     expect(waits[0]!.retryAt).toBeGreaterThan(0);
     expect(h.core.getState().account).toMatchObject({ attempts: 0, error: null });
+  });
+
+  it('423 Interval Too Brief: registers again with the Min-Expires asked for, and stays registered', async () => {
+    server.onRequest = (req, s) => {
+      if (req.method === 'REGISTER' && /;expires=300$/.test(header(req, 'contact') ?? '')) {
+        s.reply(req, 423, 'Interval Too Brief', { headers: ['Min-Expires: 600'] });
+      } else s.defaultHandler(req);
+    };
+    const h = start({ settings: account() });
+    await h.core.start();
+    await h.events.untilAccount('registered');
+    // Longer than the REGISTER bound (400 ms here): nothing is left waiting to time out.
+    await sleep(600);
+    expect(h.events.all('account:changed').map((st) => st.state)).toEqual(['unregistered', 'connecting', 'registering', 'registered']);
+    expect(h.core.getState().account).toMatchObject({ state: 'registered', error: null, attempts: 0 });
+    const registers = server.requests('REGISTER');
+    expect(registers).toHaveLength(2);
+    expect(header(registers[1]!, 'contact')).toMatch(/;expires=600$/);
+    expect(server.connections).toHaveLength(1);
   });
 
   it('other 4xx are rejected for good (404), with the status', async () => {
@@ -370,3 +394,118 @@ describe('backoff on the core clock', () => {
     expect(delays).toEqual([500, 1000, 2000, 4000, 5000, 5000, 5000]);
   });
 });
+
+describe('incoming INVITEs', () => {
+  it('a call handler that throws gets the INVITE answered 500, and the process lives on', async () => {
+    const logger = new RecordingLogger();
+    const statuses: AccountStatusType[] = [];
+    const registration = new Registration({
+      clock: systemClock,
+      logger,
+      timing: { ...defaultTiming, registerTimeoutMs: 1000 },
+      random: () => 0.5,
+      userAgentString: 'Hookswitch/test',
+      sessionDescriptionHandlerFactory: () => {
+        throw new Error('no media in this test');
+      },
+      onStatus: (status) => statuses.push(status),
+      onInvite: () => {
+        throw new Error('a bug in call handling');
+      },
+    });
+    try {
+      await registration.configure(account()!.account, null);
+      registration.register();
+      await until(() => statuses.at(-1)?.state === 'registered');
+      const responses: SipMessage[] = [];
+      server.onResponse = (res) => responses.push(res);
+      const dialog = server.invite({ sdp: FIXED_SDP });
+      await until(() => responses.some((r) => r.status === 500 && header(r, 'call-id') === dialog.callId));
+      expect(logger.lines.some((l) => l.level === 'error' && /INVITE/.test(l.msg))).toBe(true);
+      // Still registered, and the next INVITE is handled the same way.
+      expect(registration.status.state).toBe('registered');
+      const second = server.invite({ sdp: FIXED_SDP });
+      await until(() => responses.some((r) => r.status === 500 && header(r, 'call-id') === second.callId));
+    } finally {
+      await registration.stop();
+    }
+  });
+});
+
+describe('connection liveness', () => {
+  const quick = { keepAliveIntervalMs: 100, keepAliveTimeoutMs: 100 };
+
+  it('keep-alives that are answered leave the registration alone', async () => {
+    const h = start({ settings: account(), timing: quick });
+    await h.core.start();
+    await h.events.untilAccount('registered');
+    await until(() => server.keepAlives >= 3, 3000);
+    expect(h.core.getState().account.state).toBe('registered');
+    expect(server.connections).toHaveLength(1);
+    expect(h.events.all('account:changed').map((st) => st.state)).toEqual(['unregistered', 'connecting', 'registering', 'registered']);
+  });
+
+  it('a connection that goes silent (no FIN) is noticed within interval + timeout, and the account reconnects', async () => {
+    const h = start({ settings: account(), timing: quick });
+    await h.core.start();
+    await h.events.untilAccount('registered');
+    await until(() => server.keepAlives >= 2, 3000); // answered: the server is known to answer them
+    server.answerKeepAlives = false;
+    const silentAt = Date.now();
+    await h.events.untilAccount('waiting-to-retry', 2000);
+    // One interval for the next keep-alive, one timeout for its answer, plus scheduling slack.
+    expect(Date.now() - silentAt).toBeLessThan(800);
+    expect(h.core.getState().account.error).toMatchObject({ code: 'unreachable', detail: expect.stringMatching(/keep-alive/) as string });
+    server.answerKeepAlives = true;
+    await h.events.untilAccount('registered', 3000);
+    expect(server.connections).toHaveLength(2);
+  });
+
+  it('a server that has never answered a keep-alive is not judged by them', async () => {
+    server.answerKeepAlives = false;
+    const h = start({ settings: account(), timing: quick });
+    await h.core.start();
+    await h.events.untilAccount('registered');
+    await until(() => server.keepAlives >= 3, 3000);
+    await sleep(150);
+    expect(h.core.getState().account.state).toBe('registered');
+    expect(server.connections).toHaveLength(1);
+  });
+
+  it('keeps one keep-alive timer only while registered (every 20 s, 10 s for the answer), none after stop', async () => {
+    const clock = new FakeClock();
+    const h = start({ settings: account(), clock, timing: { keepAliveIntervalMs: 20_000, keepAliveTimeoutMs: 10_000 } });
+    await h.core.start();
+    await h.events.untilAccount('registered');
+    expect(clock.pendingDelays()).toEqual([20_000]);
+    clock.advance(20_000);
+    await until(() => server.keepAlives === 1);
+    expect(clock.pendingDelays()).toEqual([10_000]);
+    await sleep(50); // the answer arrives over the socket
+    clock.advance(10_000);
+    expect(h.core.getState().account.state).toBe('registered');
+    // The next one goes 20 s after the last.
+    expect(clock.pendingDelays()).toEqual([10_000]);
+    clock.advance(10_000);
+    await until(() => server.keepAlives === 2);
+    // Not registered (the server dropped us): no keep-alive, only the retry.
+    server.dropConnections();
+    await h.events.untilAccount('waiting-to-retry');
+    expect(clock.pendingDelays()).toHaveLength(1);
+    expect(clock.pendingDelays()[0]).toBeLessThan(1000);
+    clock.advance(clock.pendingDelays()[0]!);
+    await h.events.untilAccount('registered');
+    expect(clock.pendingDelays()).toEqual([20_000]);
+    await h.core.stop();
+    expect(clock.pendingDelays()).toEqual([]);
+  });
+});
+
+/** Polls `check` every 10 ms; rejects after `ms`. */
+async function until(check: () => boolean, ms = 2000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await sleep(10);
+  }
+}

@@ -125,19 +125,38 @@ describe('RemoteMediaEngine', () => {
     expect(clock.pendingDelays()).toEqual([]);
   });
 
-  it('a second renderer saying media:ready replaces the first, whose media is then gone', async () => {
+  it('a second renderer saying media:ready is refused with forbidden-sender while the first is there', async () => {
     engine.attach('win-1');
     const gone: string[] = [];
     engine.onGone((id) => gone.push(id));
     const p = engine.request(CREATE);
-    engine.attach('win-1'); // the same one again changes nothing
-    expect(gone).toEqual([]);
-    engine.attach('win-2');
-    expect(gone).toEqual(['win-1']);
-    expect((await rejection(p)).code).toBe('media-failed');
+    const id = lastRequestId();
+    engine.attach('win-1'); // the same one again stays the engine
     expect(() => {
-      engine.respond({ requestId: 1, ok: true, value: null }, 'win-1');
+      engine.attach('win-2');
     }).toThrow(expect.objectContaining({ code: 'forbidden-sender' }) as Error);
+    expect(engine.senderId).toBe('win-1');
+    expect(gone).toEqual([]);
+    // The first engine's request is still its own to answer, and the intruder may not.
+    expect(() => {
+      engine.respond({ requestId: id, ok: true, value: null }, 'win-2');
+    }).toThrow(expect.objectContaining({ code: 'forbidden-sender' }) as Error);
+    expect(events.emitted.filter((e) => e.to === 'win-2')).toEqual([]);
+    engine.respond({ requestId: id, ok: true, value: null }, 'win-1');
+    await expect(p).resolves.toBeNull();
+  });
+
+  it('a new renderer becomes the engine once the old one is gone', async () => {
+    engine.attach('win-1');
+    const p = engine.request(CREATE);
+    engine.senderGone('win-1');
+    expect((await rejection(p)).code).toBe('media-failed');
+    engine.attach('win-2');
+    expect(engine.senderId).toBe('win-2');
+    const q = engine.request(GET);
+    expect(events.emitted.at(-1)).toMatchObject({ event: 'media:requested', to: 'win-2' });
+    engine.respond({ requestId: lastRequestId(), ok: true, value: { body: 'v=0', contentType: 'application/sdp' } }, 'win-2');
+    await expect(q).resolves.toMatchObject({ body: 'v=0' });
   });
 
   it('through the core: media:respond from the wrong sender is refused', async () => {

@@ -70,6 +70,10 @@ export class FakeSipServer {
   };
   /** Called for each response the core sends (to our INVITE, BYE, …). */
   onResponse: ((res: SipMessage) => void) | null = null;
+  /** Answer a double-CRLF keep-alive with one CRLF, as Kamailio does; false plays a dead server. */
+  answerKeepAlives = true;
+  /** Double-CRLF keep-alives received, answered or not. */
+  keepAlives = 0;
   private wss: WebSocketServer | null = null;
   private port = 0;
   private seq = 1;
@@ -110,7 +114,11 @@ export class FakeSipServer {
         this.connections.push(conn);
         ws.on('message', (data) => {
           const text = Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
-          if (/^(\r\n)+$/.test(text)) return;
+          if (/^(\r\n)+$/.test(text)) {
+            this.keepAlives += 1;
+            if (this.answerKeepAlives) conn.send('\r\n');
+            return;
+          }
           const msg = parseSip(text, conn);
           conn.received.push(msg);
           this.messages.push(msg);
