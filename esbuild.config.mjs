@@ -2,6 +2,7 @@
 //   dist/main/electron-main.mjs  Electron's main process (ESM; electron and npm packages external)
 //   dist/main/web-host.mjs       the web host (`npm run web`)
 //   dist/main/start.mjs          `npm start`: Electron if its binary is installed, else the web host
+//   dist/main/hid-cli.mjs        `npm run hid`: report descriptors and telephony layouts of headsets
 //   dist/preload/index.cjs       the preload: ONE CommonJS file, because a sandboxed preload can
 //                                require only 'electron' and a few Node built-ins; zod is bundled in
 import { build } from 'esbuild';
@@ -24,6 +25,7 @@ await Promise.all([
       'electron-main': 'main/app/electron-entry.ts',
       'web-host': 'main/web/web-host-cli.ts',
       start: 'main/start.ts',
+      'hid-cli': 'main/tools/hid-cli.ts',
     },
     outdir: 'dist/main',
     outExtension: { '.js': '.mjs' },
