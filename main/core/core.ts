@@ -1,6 +1,7 @@
 // The core's public face: what a host (Electron or web) constructs and wires to its transport.
 // The implementation lives beside this file; the hosts see only this.
 import type { AppState, Handlers } from '../../preload/contract.ts';
+import type { HidTransport } from './hid/hid-transport.ts';
 import type { Clock, EventSink, Logger, SecretStore, SettingsFile } from './ports.ts';
 import type { CoreTiming } from './timing.ts';
 
@@ -20,6 +21,8 @@ export interface CoreOptions {
   timing?: Partial<CoreTiming>;
   /** Source of backoff jitter, [0, 1); tests pin it. */
   random?: () => number;
+  /** USB headsets and desk phones as call controls; without it the core has none. */
+  hidTransport?: HidTransport;
 }
 
 export interface Core {

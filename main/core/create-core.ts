@@ -2,12 +2,15 @@
 // built here with its ports, and the contract's handlers on top. Nothing in it knows its host.
 import type { AccountSettings, AppState, EventName, EventPayload, Handlers } from '../../preload/contract.ts';
 import type { Core, CoreOptions } from './core.ts';
+import { messageOf } from './errors.ts';
+import { HeadsetController, type CallControl } from './hid/headset-controller.ts';
 import { RemoteMediaEngine } from './media/remote-media-engine.ts';
 import { silentLogger, systemClock } from './ports.ts';
 import { isAccountConfigured } from './settings/settings-defaults.ts';
 import { SettingsStore } from './settings/settings-store.ts';
 import { CallService } from './sip/call-service.ts';
 import { Registration } from './sip/registration.ts';
+import { settleWithin } from './time-bounds.ts';
 import { defaultTiming } from './timing.ts';
 
 export const DEFAULT_MEDIA_TIMEOUT_MS = 10_000;
@@ -68,11 +71,25 @@ export function createCore(options: CoreOptions): Core {
     settings: () => settings.settings,
     onCalls: (list) => {
       publish('calls:changed', list);
+      headset?.updateCalls(list);
     },
   });
   media.onGone(() => {
     calls.mediaGone();
   });
+  // A headset asks through the same call service the handlers use; a refusal rejects.
+  const callControl: CallControl = {
+    answer: (callId) => calls.answer(callId),
+    hangup: (callId) => settled(() => calls.hangup(callId)),
+    reject: (callId) => settled(() => calls.reject(callId)),
+    setMuted: (callId, muted) => calls.mute(callId, muted),
+    hold: (callId, on) => calls.hold(callId, on),
+    swapOrHold: () => calls.swapOrHold(),
+    redial: () => settled(() => calls.redial()),
+  };
+  const headset: HeadsetController | null = options.hidTransport
+    ? new HeadsetController({ transport: options.hidTransport, calls: callControl, clock, logger })
+    : null;
 
   let started: Promise<void> | null = null;
   let stopping: Promise<void> | null = null;
@@ -137,16 +154,23 @@ export function createCore(options: CoreOptions): Core {
     getState,
     start() {
       started ??= (async () => {
+        // Headsets open alongside the account; one that fails to open never holds up the calls.
+        const headsetStarted = headset?.start().catch((err: unknown) => {
+          logger.warn(`core: starting headsets failed: ${messageOf(err)}`);
+        });
         const loaded = await settings.load();
         // A renderer may have asked app:getState before the load (defaults, no password).
         publish('settings:changed', settings.view());
         await applyAccount(loaded.account, loaded.account.registerOnStart ? 'always' : 'never');
+        await headsetStarted;
       })();
       return started;
     },
     stop() {
       stopping ??= (async () => {
         await calls.endAll(timing.stopTimeoutMs);
+        // The LEDs go off and the devices close, but a stuck write must not hold up the exit.
+        if (headset) await settleWithin(headset.stop(), timing.stopTimeoutMs, clock);
         await registration.stop();
         calls.dispose();
         media.dispose();
@@ -158,6 +182,12 @@ export function createCore(options: CoreOptions): Core {
     },
     networkChanged(reason) {
       registration.networkChanged(reason);
+      // Devices may have come, gone or reset while the machine slept: reopen and resend the LEDs.
+      if (reason === 'resume') {
+        headset?.resync().catch((err: unknown) => {
+          logger.warn(`core: resyncing headsets failed: ${messageOf(err)}`);
+        });
+      }
     },
   };
 }

@@ -20,6 +20,7 @@ import type { Core, CoreOptions } from '../core/core.ts';
 import { createCore } from '../core/create-core.ts';
 import { describeIssues, registerCommands, unknownCommand } from '../core/dispatch.ts';
 import type { CommandFn } from '../core/dispatch.ts';
+import type { HidTransport } from '../core/hid/hid-transport.ts';
 import type { EventSink, Logger } from '../core/ports.ts';
 import { systemClock } from '../core/ports.ts';
 import { settleWithin } from '../core/time-bounds.ts';
@@ -46,6 +47,8 @@ export interface WebHostOptions {
   createCore?: (options: CoreOptions) => Core | Promise<Core>;
   /** How long stop() waits for the core to unregister and hang up. */
   stopTimeoutMs?: number;
+  /** USB headsets for the core; tests pass replay devices. Without it there are none. */
+  hidTransport?: HidTransport;
 }
 
 export interface WebHost {
@@ -135,6 +138,7 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
     secrets: new FileSecretStore(join(dataDir, 'secrets.json'), logger),
     events,
     logger,
+    ...(options.hidTransport ? { hidTransport: options.hidTransport } : {}),
   });
 
   const table = new Map<string, CommandFn>();

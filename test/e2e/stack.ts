@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
+import type { HidTransport } from '../../main/core/hid/hid-transport.ts';
 import { startWebHost, type WebHost } from '../../main/web/web-host.ts';
 import { openBrowserPeer, type BrowserPeer } from '../support/browser-peer/index.ts';
 import { launchChromium, TMP_ROOT, type Browser } from '../support/chromium.ts';
@@ -33,7 +34,14 @@ export interface MediaStats {
   dtmfSent: string;
 }
 
-export async function startStack(options: { kamailio?: KamailioOptions; locale?: string } = {}): Promise<Stack> {
+export interface StackOptions {
+  kamailio?: KamailioOptions;
+  locale?: string;
+  /** USB headsets the core sees (replay devices); none when absent. */
+  hidTransport?: HidTransport;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
   if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html'))) {
     throw new Error('dist/renderer is missing: run `npm run build` before the end-to-end tests');
   }
@@ -50,7 +58,13 @@ export async function startStack(options: { kamailio?: KamailioOptions; locale?:
       fs.rmSync(dataDir, { recursive: true, force: true });
       return Promise.resolve();
     });
-    const host = await startWebHost({ port: 0, dataDir, systemLocale: options.locale ?? 'en-US', stopTimeoutMs: 3000 });
+    const host = await startWebHost({
+      port: 0,
+      dataDir,
+      systemLocale: options.locale ?? 'en-US',
+      stopTimeoutMs: 3000,
+      ...(options.hidTransport ? { hidTransport: options.hidTransport } : {}),
+    });
     cleanups.push(() => host.stop());
     const browser = await launchChromium('e2e');
     cleanups.push(() => browser.close());

@@ -81,6 +81,8 @@ export class CallService {
   private readonly records = new Map<string, CallRecord>();
   private readonly bySession = new Map<Session, CallRecord>();
   private readonly newCallId: () => string;
+  /** What the user last dialled, as typed, for redial. */
+  private lastTarget: string | null = null;
 
   constructor(private readonly options: CallServiceOptions) {
     this.newCallId = options.newCallId ?? (() => randomUUID());
@@ -128,6 +130,7 @@ export class CallService {
     const uri = UserAgent.makeURI(parsed.uri);
     if (!uri) throw new AppError('invalid-number', 'target does not form a SIP URI');
     const inviter = new Inviter(ua, uri);
+    this.lastTarget = target;
     const record = this.add(inviter, 'outgoing', { uri: parsed.uri, number: parsed.number, displayName: '' }, 'dialing');
     const onFinal = (response: Core.IncomingResponse): void => {
       record.finalStatus = response.message.statusCode ?? null;
@@ -151,6 +154,12 @@ export class CallService {
         }
       });
     return structuredClone(record.call);
+  }
+
+  /** Dials the last target dialled again (a headset's redial button). */
+  redial(): Call {
+    if (this.lastTarget === null) throw new AppError('invalid-number', 'nothing has been dialled yet');
+    return this.dial(this.lastTarget);
   }
 
   async answer(callId: string): Promise<Call> {
@@ -211,6 +220,16 @@ export class CallService {
     record.call.held = hold;
     this.emit();
     return structuredClone(record.call);
+  }
+
+  /** A headset's flash: with one established call, hold it or resume it. */
+  async swapOrHold(): Promise<Call> {
+    const live = [...this.records.values()].filter((r) => r.call.state !== 'ended');
+    const only = live[0];
+    if (live.length !== 1 || only?.call.state !== 'established') {
+      throw new AppError('invalid-call-state', 'flash needs exactly one established call');
+    }
+    return this.hold(only.call.id, !only.call.held);
   }
 
   async mute(callId: string, muted: boolean): Promise<Call> {

@@ -5,6 +5,7 @@ import type { Core } from '../../../../main/core/core.ts';
 import { createCore } from '../../../../main/core/create-core.ts';
 import { PASSWORD_KEY } from '../../../../main/core/settings/settings-store.ts';
 import type { CoreTiming } from '../../../../main/core/timing.ts';
+import type { HidTransport } from '../../../../main/core/hid/hid-transport.ts';
 import type { Clock } from '../../../../main/core/ports.ts';
 import { MemorySecretStore, MemorySettingsFile, RecordingEvents, RecordingLogger, defaultMediaResult } from './fakes.ts';
 
@@ -72,6 +73,7 @@ export interface HarnessOptions {
   clock?: Clock;
   random?: () => number;
   mediaTimeoutMs?: number;
+  hidTransport?: HidTransport;
 }
 
 export function makeCore(options: HarnessOptions = {}): Harness {
@@ -92,6 +94,7 @@ export function makeCore(options: HarnessOptions = {}): Harness {
     random: options.random ?? (() => 0.5),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.mediaTimeoutMs !== undefined ? { mediaTimeoutMs: options.mediaTimeoutMs } : {}),
+    ...(options.hidTransport ? { hidTransport: options.hidTransport } : {}),
   });
   const media = new MediaResponder(core, 'renderer-1');
   events.onEmitTo = (senderId, event, payload) => {
