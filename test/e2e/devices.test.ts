@@ -19,6 +19,9 @@ describe('audio devices', () => {
     stack = await startStack();
     const { app } = stack;
     await app.getByTestId('settings-button').click();
+    // The lists fill when the browser answers enumerateDevices.
+    await expect.poll(async () => (await options(stack!, 'settings-audio-input')).length, { timeout: 5000 }).toBeGreaterThan(2);
+    await expect.poll(async () => (await options(stack!, 'settings-ringtone-output')).length, { timeout: 5000 }).toBeGreaterThan(2);
     const inputs = await options(stack, 'settings-audio-input');
     const outputs = await options(stack, 'settings-audio-output');
     const rings = await options(stack, 'settings-ringtone-output');

@@ -31,6 +31,21 @@ export class DevicesState {
     if (!md) return () => {};
     const onChange = (): void => void this.refresh();
     md.addEventListener('devicechange', onChange);
-    return () => { md.removeEventListener('devicechange', onChange); };
+    // Without microphone permission the browser names no device; list them again once it is given.
+    let permission: PermissionStatus | undefined;
+    let stopped = false;
+    navigator.permissions
+      .query({ name: 'microphone' as PermissionName })
+      .then((status) => {
+        if (stopped) return;
+        permission = status;
+        status.addEventListener('change', onChange);
+      })
+      .catch(() => undefined);
+    return () => {
+      stopped = true;
+      md.removeEventListener('devicechange', onChange);
+      permission?.removeEventListener('change', onChange);
+    };
   }
 }
