@@ -17,6 +17,7 @@ import { defaultRendererDir } from '../host/package-paths.ts';
 import { keepRunningOnUncaughtErrors } from '../host/process-guards.ts';
 import type { ProcessEvents } from '../host/process-guards.ts';
 import { APP_INDEX_URL, handleAppProtocol, registerAppScheme } from './app-protocol.ts';
+import { createHostHidTransport } from './hid/host-hid-transport.ts';
 import { createIpcEventSink, installIpcGuard } from './ipc-guard.ts';
 import { createMainWindow, showWindow } from './main-window.ts';
 import { watchNetwork } from './network-watch.ts';
@@ -168,6 +169,8 @@ export function startElectronApp(options: ElectronAppOptions = {}): { ready: Pro
       secrets: new SafeStorageSecretStore(safeStorage, join(userData, 'secrets.json'), process.platform, logger),
       events,
       logger,
+      // USB headsets and desk phones; the core resyncs them itself on networkChanged('resume').
+      hidTransport: createHostHidTransport(process.platform, logger),
     });
     core = built;
 
