@@ -3,5 +3,9 @@
 
 interface Window {
   /** Read-only media counters for end-to-end tests and support (see media/media-engine.ts). */
-  __hookswitchMedia?: { stats(): Promise<import('./media/call-media.ts').MediaStats[]> };
+  __hookswitchMedia?: {
+    stats(): Promise<import('./media/call-media.ts').MediaStats[]>;
+    /** Whether a microphone is open or opening (false between calls). */
+    micOpen(): boolean;
+  };
 }

@@ -19,7 +19,7 @@ const devices: MediaDevicesLike = available ?? {
   getUserMedia: () => Promise.reject(new Error('media devices are not available in this context')),
 };
 const engine = new MediaEngine(api, { devices });
-window.__hookswitchMedia = Object.freeze({ stats: () => engine.stats() });
+window.__hookswitchMedia = Object.freeze({ stats: () => engine.stats(), micOpen: () => engine.micOpen() });
 void engine.start();
 
 const ringer = new Ringer();

@@ -2,11 +2,25 @@
 // Chromium, Kamailio is the PBX, and a plain sip.js softphone page is the far end. Audio is proven
 // by getStats on both sides.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { BrowserPeer } from '../support/browser-peer/index.ts';
 import { configureAccount, mediaStats, openPeer, startStack, waitForAppAudio, waitForRegistered, type Stack } from './stack.ts';
 
 let stack: Stack | undefined;
 let peer: BrowserPeer | undefined;
+
+/** Whether Hookswitch holds a microphone open now (the system's microphone indicator would be on). */
+function micOpen(app: Page): Promise<boolean> {
+  return app.evaluate(() => (window as unknown as { __hookswitchMedia: { micOpen(): boolean } }).__hookswitchMedia.micOpen());
+}
+
+/** Whether the first call's sender carries the real microphone (not the silent stand-in). */
+async function micLive(app: Page): Promise<boolean | undefined> {
+  const stats = await app.evaluate(() =>
+    (window as unknown as { __hookswitchMedia: { stats(): Promise<{ micLive: boolean }[]> } }).__hookswitchMedia.stats(),
+  );
+  return stats[0]?.micLive;
+}
 
 function ready(): { stack: Stack; peer: BrowserPeer } {
   if (!stack || !peer) throw new Error('the stack did not start');
@@ -30,6 +44,8 @@ describe('an outgoing call through the UI', () => {
   it('dials from the number field, talks both ways, holds, mutes, sends DTMF and hangs up', async () => {
     const { stack, peer } = ready();
     const { app } = stack;
+    // Registered and idle: no microphone is open.
+    expect(await micOpen(app)).toBe(false);
     await app.getByTestId('dial-input').fill('1002');
     await app.getByTestId('dial-button').click();
 
@@ -44,11 +60,15 @@ describe('an outgoing call through the UI', () => {
     expect(appAudio.bytesReceived).toBeGreaterThan(0);
     expect(peerAudio.bytesReceived).toBeGreaterThan(0);
     await expect.poll(() => card.getByTestId('call-timer').textContent(), { timeout: 3000 }).toMatch(/^0?0:0[1-9]$/);
+    // In the call the microphone is open and on the sender.
+    await expect.poll(() => micLive(app), { timeout: 3000 }).toBe(true);
+    expect(await micOpen(app)).toBe(true);
 
     // Hold: the far end gets a re-INVITE that stops our audio; the UI says held.
     await card.getByTestId('hold-button').click();
     await expect.poll(() => card.getByTestId('hold-button').getAttribute('aria-pressed'), { timeout: 5000 }).toBe('true');
     await expect.poll(async () => (await peer.call('stats')).direction, { timeout: 5000 }).toMatch(/recvonly|inactive/);
+    expect(await micLive(app)).toBe(false);
     const heldAt = (await peer.call('stats')).bytesReceived;
     await new Promise((r) => setTimeout(r, 600));
     expect((await peer.call('stats')).bytesReceived - heldAt).toBeLessThan(200);
@@ -58,6 +78,7 @@ describe('an outgoing call through the UI', () => {
     await expect.poll(async () => (await peer.call('stats')).direction, { timeout: 5000 }).toBe('sendrecv');
     const resumedAt = (await peer.call('stats')).bytesReceived;
     await expect.poll(async () => (await peer.call('stats')).bytesReceived, { timeout: 5000 }).toBeGreaterThan(resumedAt);
+    expect(await micLive(app)).toBe(true);
 
     // Mute: the button shows it and the microphone track stops.
     await card.getByTestId('mute-button').click();
@@ -74,6 +95,8 @@ describe('an outgoing call through the UI', () => {
     await card.getByTestId('hangup-button').click();
     await expect.poll(() => peer.call('sessionState'), { timeout: 5000 }).toBe('Terminated');
     await expect.poll(() => card.getAttribute('data-state'), { timeout: 3000 }).toBe('ended');
+    // The call is over: the microphone is closed again.
+    await expect.poll(() => micOpen(app), { timeout: 3000 }).toBe(false);
   });
 });
 
@@ -86,14 +109,18 @@ describe('an incoming call through the UI', () => {
     await card.waitFor({ timeout: 5000 });
     await expect(card.getByTestId('call-remote-name').textContent()).resolves.toBe('Grace Hopper');
     await expect(card.getByTestId('call-remote-number').textContent()).resolves.toContain('1002');
+    // Ringing is not talking: the microphone opens only when the user answers.
+    expect(await micOpen(app)).toBe(false);
     await card.getByTestId('answer-button').click();
 
     const answered = app.locator('[data-testid="call-card"][data-state="established"]');
     await answered.waitFor({ timeout: 5000 });
     await waitForAppAudio(app);
     await peer.waitForAudio();
+    await expect.poll(() => micLive(app), { timeout: 3000 }).toBe(true);
     await peer.call('hangup');
     await expect.poll(() => app.locator('[data-testid="call-card"][data-state="established"]').count(), { timeout: 5000 }).toBe(0);
+    await expect.poll(() => micOpen(app), { timeout: 3000 }).toBe(false);
   });
 
   it('renders a hostile display name as text, never as HTML', async () => {

@@ -32,6 +32,8 @@ export interface MediaStats {
   micEnabled: boolean;
   /** Tones the RTCDTMFSender actually played, in order. */
   dtmfSent: string;
+  /** True while a real microphone track is on the sender (not the silent stand-in, not on hold). */
+  micLive: boolean;
 }
 
 export interface StackOptions {

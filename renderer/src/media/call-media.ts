@@ -1,8 +1,13 @@
 // The media of one call: sip.js's own web SessionDescriptionHandler (which owns the
 // RTCPeerConnection, hold directions and RTCDTMFSender) plus the <audio> element that plays the
 // remote party on the chosen output device.
+//
+// What the call sends: the SDH first gets a silent track (so the offer or answer is made without
+// waiting for the microphone); when the microphone opens, its track replaces the silent one on
+// the sender (no renegotiation). Hold takes the track off the sender; mute disables it.
 import type { Web } from 'sip.js';
 import type { AudioSettings } from '../../../preload/contract.ts';
+import type { SilentSource } from './silent-source.ts';
 
 export interface MediaStats {
   mediaId: string;
@@ -13,6 +18,8 @@ export interface MediaStats {
   iceState: RTCIceConnectionState | 'closed';
   /** Whether the microphone track this call sends is enabled (false while muted). */
   micEnabled: boolean;
+  /** Whether a real microphone track (not the silent stand-in) is on the sender now. */
+  micLive: boolean;
   /** The RFC 4733 tones actually played by the RTCDTMFSender so far, in order. */
   dtmfSent: string;
 }
@@ -29,9 +36,14 @@ export class CallMedia {
   private sinkId = '';
   private closed = false;
   private dtmfSent = '';
-  /** Held by us: the microphone track is taken off the sender (kept here) so nothing is sent. */
+  /** Held by us: the sender gets no track, so nothing is sent. */
   private held = false;
-  private heldTrack: MediaStreamTrack | null = null;
+  /** What the sender carries when not held: the silent stand-in, then the microphone. Null until the SDH asks for media. */
+  private outgoing: MediaStreamTrack | null = null;
+  /** The silent stand-in while it is the outgoing track, to give back to the source. */
+  private silent: MediaStreamTrack | null = null;
+  /** This call's own clone of the microphone, once opened. */
+  private mic: MediaStreamTrack | null = null;
   private readonly watchedDtmf = new WeakSet<RTCDTMFSender>();
   /** Ops run one after another per call, in the order main sent them. */
   private chain: Promise<unknown> = Promise.resolve();
@@ -42,6 +54,9 @@ export class CallMedia {
     readonly sdh: Web.SessionDescriptionHandler,
     public audio: AudioSettings,
     private readonly iceGatheringTimeoutMs: number,
+    private readonly silence: SilentSource,
+    /** The microphone track ended by itself (unplugged, permission revoked) during the call. */
+    private readonly onMicrophoneLost: () => void = () => undefined,
   ) {
     this.player = new Audio();
     this.player.autoplay = true;
@@ -62,35 +77,88 @@ export class CallMedia {
     if (options?.hold !== undefined) this.held = options.hold;
     // The per-call timeout bounds ICE gathering; the Web SDH supports it as an option.
     const result = await this.sdh.getDescription({ ...options, iceGatheringTimeout: this.iceGatheringTimeoutMs });
-    await this.applyHold();
+    await this.syncSender();
     return { body: result.body, contentType: result.contentType };
   }
 
   async setDescription(sdp: string, options: JsonSdhOptions | undefined): Promise<void> {
     if (options?.hold !== undefined) this.held = options.hold;
     await this.sdh.setDescription(sdp, options);
-    await this.applyHold();
+    await this.syncSender();
     this.play();
   }
 
   /**
    * sip.js holds with a=sendonly, which would keep sending the live microphone to the held party:
    * they would hear everything said while they wait. On hold the sender gets no track (no RTP at
-   * all); on resume it gets the microphone back.
+   * all); otherwise it carries the outgoing track. Only after the SDH has added that track itself
+   * (its first getDescription), or sip.js would add a second sender.
    */
-  private async applyHold(): Promise<void> {
-    const pc = this.sdh.peerConnection;
-    if (!pc) return;
-    const sender = pc.getSenders().find((s) => s.track?.kind === 'audio') ?? (this.heldTrack ? pc.getSenders()[0] : undefined);
-    if (!sender) return;
-    if (this.held && sender.track) {
-      this.heldTrack = sender.track;
-      await sender.replaceTrack(null);
-    } else if (!this.held && this.heldTrack) {
-      const track = this.heldTrack;
-      this.heldTrack = null;
-      await sender.replaceTrack(track);
+  private async syncSender(): Promise<void> {
+    const sender = this.sdh.peerConnection?.getSenders()[0];
+    if (!sender || !this.outgoing) return;
+    const wanted = this.held ? null : this.outgoing;
+    if (sender.track !== wanted) await sender.replaceTrack(wanted);
+    this.releaseSilence();
+  }
+
+  /**
+   * The SDH's media for this call (its mediaStreamFactory answers with this): the microphone if
+   * it is already open, else a silent stand-in; null when neither can be had.
+   */
+  outgoingStream(): MediaStream | null {
+    if (!this.outgoing) {
+      if (this.mic) this.outgoing = this.mic;
+      else {
+        try {
+          this.silent = this.silence.acquire();
+        } catch (err) {
+          console.warn('no silent track', err);
+          return null;
+        }
+        this.outgoing = this.silent;
+      }
     }
+    this.outgoing.enabled = !this.muted;
+    return new MediaStream([this.outgoing]);
+  }
+
+  /**
+   * The microphone opened for this call: it becomes the outgoing track, on the sender at once
+   * unless held. Ordered after any SDP operation in flight (they read and set the sender too).
+   */
+  async useMicrophone(track: MediaStreamTrack): Promise<void> {
+    if (this.closed) {
+      track.stop();
+      return;
+    }
+    const previous = this.mic;
+    this.mic = track;
+    track.enabled = !this.muted;
+    // Fired only when the source ends by itself, never for our own stop().
+    track.addEventListener('ended', () => {
+      if (!this.closed && this.mic === track) this.onMicrophoneLost();
+    });
+    await this.run(async () => {
+      if (this.closed || this.mic !== track) return;
+      if (this.outgoing) {
+        const local = this.sdh.localMediaStream;
+        local.getAudioTracks().forEach((t) => { local.removeTrack(t); });
+        local.addTrack(track);
+        this.outgoing = track;
+        await this.syncSender();
+      }
+      if (previous && previous !== track) previous.stop();
+    });
+  }
+
+  /** Gives the silent stand-in back once it is neither outgoing nor on the sender. */
+  private releaseSilence(): void {
+    const silent = this.silent;
+    if (!silent || this.outgoing === silent) return;
+    if (this.sdh.peerConnection?.getSenders().some((s) => s.track === silent)) return;
+    this.silent = null;
+    this.silence.release(silent);
   }
 
   async rollbackDescription(): Promise<void> {
@@ -122,13 +190,8 @@ export class CallMedia {
 
   setMuted(muted: boolean): void {
     this.muted = muted;
-    this.sdh.localMediaStream.getAudioTracks().forEach((t) => (t.enabled = !muted));
-  }
-
-  /** Applies the mute state to a stream the SDH is about to send. */
-  prepareLocalStream(stream: MediaStream): MediaStream {
-    stream.getAudioTracks().forEach((t) => (t.enabled = !this.muted));
-    return stream;
+    if (this.outgoing) this.outgoing.enabled = !muted;
+    if (this.mic) this.mic.enabled = !muted;
   }
 
   async setOutput(deviceId: string): Promise<void> {
@@ -146,10 +209,13 @@ export class CallMedia {
     if (this.closed) return;
     this.closed = true;
     this.sdh.close();
-    // A track taken off the sender for hold is not stopped by the SDH: stop it, or the
-    // microphone would stay open.
-    this.heldTrack?.stop();
-    this.heldTrack = null;
+    // The SDH stops only what is on the sender: a track taken off for hold, or a microphone that
+    // opened before the SDH asked for media, would keep the microphone open.
+    this.mic?.stop();
+    this.mic = null;
+    this.outgoing = null;
+    if (this.silent) this.silence.release(this.silent);
+    this.silent = null;
     this.player.pause();
     this.player.srcObject = null;
   }
@@ -162,14 +228,15 @@ export class CallMedia {
       bytesSent: 0,
       packetsReceived: 0,
       iceState: 'closed',
-      micEnabled: !this.muted,
+      micEnabled: this.outgoing ? this.outgoing.enabled : !this.muted,
+      micLive: false,
       dtmfSent: this.dtmfSent,
     };
     const pc = this.sdh.peerConnection;
     if (!pc) return out;
     out.iceState = pc.iceConnectionState;
-    const mic = pc.getSenders().find((s) => s.track?.kind === 'audio')?.track;
-    if (mic) out.micEnabled = mic.enabled;
+    const sent = pc.getSenders()[0]?.track ?? null;
+    out.micLive = sent !== null && sent === this.mic && sent.readyState === 'live';
     const report = await pc.getStats();
     report.forEach((s: { type?: string; kind?: string; bytesReceived?: number; bytesSent?: number; packetsReceived?: number }) => {
       if (s.kind !== 'audio') return;

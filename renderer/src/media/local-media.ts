@@ -1,77 +1,131 @@
-// The microphone, opened once and kept live. The first getUserMedia in a fresh Chromium costs
-// about 400 ms; opening it before the user dials keeps that out of call set-up. Every call gets
-// its own clone of the live track, so muting or ending one call never touches another.
+// The microphone, open only while a call needs it: the operating system shows its microphone
+// indicator for as long as any capture track is live, and a softphone that keeps it on all day is
+// rightly distrusted. Each call holds a lease on its input device and gets its own clone of the
+// capture track (muting or ending one call never touches another); one getUserMedia serves every
+// call on the same device, and the capture stops when the last lease on it is released.
 
 export interface MediaDevicesLike {
   getUserMedia(constraints: MediaStreamConstraints): Promise<MediaStream>;
+  /** Lists devices without opening any; absent where media devices are not available at all. */
+  enumerateDevices?(): Promise<MediaDeviceInfo[]>;
+}
+
+interface Capture {
+  /** The settings value it was opened for ('' = system default). */
+  deviceId: string;
+  holders: Set<string>;
+  /** Null until getUserMedia answers. */
+  stream: MediaStream | null;
+  opening: Promise<MediaStream>;
 }
 
 function audioConstraints(deviceId: string): MediaTrackConstraints | true {
   return deviceId === '' ? true : { deviceId: { exact: deviceId } };
 }
 
+function stopAll(stream: MediaStream): void {
+  stream.getTracks().forEach((t) => { t.stop(); });
+}
+
 export class LocalMedia {
-  private stream: MediaStream | null = null;
-  /** The settings value the live stream was opened for ('' = system default). */
-  private deviceId: string | null = null;
-  private opening: Promise<MediaStream | null> | null = null;
+  /** The capture in use per device id; a capture whose device went away is replaced here. */
+  private readonly captures = new Map<string, Capture>();
+  /** Which capture each holder (a call's media id) leases. */
+  private readonly leases = new Map<string, Capture>();
 
   constructor(private readonly devices: MediaDevicesLike) {}
 
-  /** Opens (or re-opens for another device) the live microphone stream; false when none could be had. */
-  async warm(deviceId: string): Promise<boolean> {
-    return (await this.live(deviceId)) !== null;
+  /**
+   * A microphone track of the holder's own for `deviceId` (the system default when that device is
+   * gone). Null when the lease was released before the device opened. Replaces any earlier lease
+   * of the same holder. Rejects when no microphone can be had.
+   */
+  async acquire(holder: string, deviceId: string): Promise<MediaStreamTrack | null> {
+    this.release(holder);
+    let capture = this.captures.get(deviceId);
+    if (!capture || this.ended(capture)) {
+      capture = this.open(deviceId);
+      this.captures.set(deviceId, capture);
+    }
+    capture.holders.add(holder);
+    this.leases.set(holder, capture);
+    const stream = await capture.opening;
+    if (this.leases.get(holder) !== capture) return null;
+    const track = stream.getAudioTracks()[0];
+    if (!track) throw new Error('the microphone stream has no audio track');
+    return track.clone();
   }
 
-  /** A stream for one call: a clone of the live track when it is for the same device. */
-  async streamFor(deviceId: string): Promise<MediaStream> {
-    const live = await this.live(deviceId);
-    const track = live?.getAudioTracks()[0];
-    if (track) return new MediaStream([track.clone()]);
-    // No live stream (device gone, permission changed): ask once more for this call alone.
-    return this.open(deviceId);
+  /** Ends the holder's lease; the capture stops with its last lease. The holder stops its own clone. */
+  release(holder: string): void {
+    const capture = this.leases.get(holder);
+    if (!capture) return;
+    this.leases.delete(holder);
+    capture.holders.delete(holder);
+    if (capture.holders.size > 0) return;
+    if (this.captures.get(capture.deviceId) === capture) this.captures.delete(capture.deviceId);
+    // Still opening: stopped as soon as it opens (see open()).
+    if (capture.stream) stopAll(capture.stream);
+  }
+
+  /** Whether any microphone capture is open or opening (the system's indicator is then on). */
+  isOpen(): boolean {
+    for (const capture of new Set(this.leases.values())) {
+      if (!capture.stream || capture.stream.getAudioTracks().some((t) => t.readyState === 'live')) return true;
+    }
+    return false;
+  }
+
+  /** Whether the system lists a microphone, without opening one. */
+  async hasMicrophone(): Promise<boolean> {
+    if (!this.devices.enumerateDevices) return false;
+    try {
+      return (await this.devices.enumerateDevices()).some((d) => d.kind === 'audioinput');
+    } catch {
+      return false;
+    }
   }
 
   stop(): void {
-    this.stream?.getTracks().forEach((t) => { t.stop(); });
-    this.stream = null;
-    this.opening = null;
-    this.deviceId = null;
+    for (const capture of new Set([...this.captures.values(), ...this.leases.values()])) {
+      capture.holders.clear();
+      if (capture.stream) stopAll(capture.stream);
+    }
+    this.captures.clear();
+    this.leases.clear();
   }
 
-  private isLive(deviceId: string): boolean {
-    return (
-      this.stream !== null &&
-      this.deviceId === deviceId &&
-      this.stream.getAudioTracks().some((t) => t.readyState === 'live')
-    );
+  private ended(capture: Capture): boolean {
+    return capture.stream !== null && !capture.stream.getAudioTracks().some((t) => t.readyState === 'live');
   }
 
-  private async live(deviceId: string): Promise<MediaStream | null> {
-    if (this.isLive(deviceId)) return this.stream;
-    if (this.opening && this.deviceId === deviceId) return this.opening;
-    this.stop();
-    this.deviceId = deviceId;
-    const opening = this.open(deviceId).then(
-      (stream) => {
-        if (this.opening === opening) {
-          this.stream = stream;
-          this.opening = null;
-        } else {
-          stream.getTracks().forEach((t) => { t.stop(); });
-        }
-        return stream;
-      },
-      () => {
-        if (this.opening === opening) this.opening = null;
-        return null;
-      },
-    );
-    this.opening = opening;
-    return opening;
+  private open(deviceId: string): Capture {
+    const capture: Capture = {
+      deviceId,
+      holders: new Set(),
+      stream: null,
+      opening: this.getUserMedia(deviceId).then(
+        (stream) => {
+          capture.stream = stream;
+          // Every holder left while it was opening: close it at once.
+          if (capture.holders.size === 0) stopAll(stream);
+          return stream;
+        },
+        (err: unknown) => {
+          // Forget a failed capture so the next call asks again.
+          if (this.captures.get(deviceId) === capture) this.captures.delete(deviceId);
+          for (const holder of capture.holders) this.leases.delete(holder);
+          capture.holders.clear();
+          throw err;
+        },
+      ),
+    };
+    // Its holders see the failure; one that left before it came must not make it unhandled.
+    capture.opening.catch(() => undefined);
+    return capture;
   }
 
-  private async open(deviceId: string): Promise<MediaStream> {
+  private async getUserMedia(deviceId: string): Promise<MediaStream> {
     try {
       return await this.devices.getUserMedia({ audio: audioConstraints(deviceId), video: false });
     } catch (err) {

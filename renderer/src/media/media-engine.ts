@@ -3,14 +3,18 @@
 // sip.js's own web SDH per call and answers with 'media:respond'. It is created once, outside the
 // component tree, and lives as long as the page: no view change can touch a call's media.
 //
-// Latency: the microphone is opened at start and kept live (calls get clones), and one spare SDH
-// is kept whose RTCPeerConnection pre-gathers ICE candidates (iceCandidatePoolSize 1), so that
-// dialing does not wait for device start-up or candidate gathering.
+// Privacy: the microphone is open only while a call exists (the system's microphone indicator is
+// off between calls). Latency: a call's SDH is handed a silent track at once, the microphone is
+// opened as soon as the first offer or answer is on its way to main, and its track replaces the
+// silent one on the sender (usually before the far end even has the INVITE); one spare SDH is kept
+// whose RTCPeerConnection pre-gathers ICE candidates (iceCandidatePoolSize 1). So dialing waits
+// neither for the device nor for candidate gathering.
 import { Core, Web } from 'sip.js';
 import type { AudioSettings, IceServer, MediaRequest, SettingsView } from '../../../preload/contract.ts';
 import type { CommandArgs, RendererApi } from '../lib/api.ts';
 import { CallMedia, type MediaStats } from './call-media.ts';
 import { LocalMedia, type MediaDevicesLike } from './local-media.ts';
+import { SilentSource, type AudioContextFactory } from './silent-source.ts';
 
 type Sdh = Web.SessionDescriptionHandler;
 
@@ -22,11 +26,16 @@ interface Spare {
 
 export interface MediaEngineOptions {
   devices: MediaDevicesLike;
-  /** Longest wait for the microphone before announcing readiness anyway. */
+  /** Makes the context of the silent stand-in tracks; defaults to the page's AudioContext. */
+  audioContext?: AudioContextFactory;
+  /** Longest wait for the device list before announcing readiness anyway. */
   warmupTimeoutMs?: number;
   /** A spare older than this is replaced: pooled candidates go stale when the network changes. */
   spareMaxAgeMs?: number;
 }
+
+/** Times a call reopens its microphone after the device went away mid-call, before it gives up. */
+const MAX_MIC_REOPENS = 2;
 
 /** The engine's view of the settings it needs before any call exists. */
 interface MediaDefaults {
@@ -55,8 +64,13 @@ function errorMessage(err: unknown): string {
 
 export class MediaEngine {
   private readonly local: LocalMedia;
+  private readonly silence: SilentSource;
   private readonly calls = new Map<string, CallMedia>();
   private readonly bySdh = new Map<Sdh, CallMedia>();
+  /** Settles when the call's microphone has opened (or failed to). */
+  private readonly micOpening = new WeakMap<CallMedia, Promise<void>>();
+  private readonly micReopens = new WeakMap<CallMedia, number>();
+  private silencePrepared = false;
   private spare: Spare | null = null;
   private defaults: MediaDefaults = NO_DEFAULTS;
   private readonly logger: Core.Logger;
@@ -71,6 +85,7 @@ export class MediaEngine {
     options: MediaEngineOptions,
   ) {
     this.local = new LocalMedia(options.devices);
+    this.silence = new SilentSource(options.audioContext ?? (() => new AudioContext()));
     this.warmupTimeoutMs = options.warmupTimeoutMs ?? 2000;
     this.spareMaxAgeMs = options.spareMaxAgeMs ?? 5 * 60_000;
     const loggers = new Core.LoggerFactory();
@@ -78,7 +93,7 @@ export class MediaEngine {
     this.logger = loggers.getLogger('hookswitch.media');
   }
 
-  /** Subscribes, opens the microphone, prepares a spare and tells main it takes requests. */
+  /** Subscribes, prepares a spare and tells main it takes requests. Opens no microphone. */
   async start(): Promise<void> {
     this.unsubscribe.push(
       this.api.on('media:requested', ({ requestId, request }) => void this.serve(requestId, request)),
@@ -97,9 +112,16 @@ export class MediaEngine {
     window.removeEventListener('online', this.replaceSpare);
     for (const call of this.calls.values()) call.close();
     this.calls.clear();
+    this.bySdh.clear();
     this.spare?.sdh.close();
     this.spare = null;
     this.local.stop();
+    this.silence.close();
+  }
+
+  /** Whether a microphone is open or opening now (tests check it is not between calls). */
+  micOpen(): boolean {
+    return this.local.isOpen();
   }
 
   /** Per-call counters for tests and diagnostics (exposed as window.__hookswitchMedia). */
@@ -111,19 +133,30 @@ export class MediaEngine {
     const settings = await this.api.invoke('settings:get', undefined);
     if (settings.ok) this.applySettings(settings.value);
     else this.prepareSpare();
-    const warmed = this.local.warm(this.defaults.audio.inputDeviceId);
+    const listed = this.local.hasMicrophone();
     const timeout = new Promise<boolean>((resolve) => setTimeout(() => { resolve(false); }, this.warmupTimeoutMs));
-    this.devicesOk = await Promise.race([warmed, timeout]);
+    this.devicesOk = await Promise.race([listed, timeout]);
     const ready = await this.api.invoke('media:ready', { devices: this.devicesOk });
     if (!ready.ok) console.warn('media:ready refused', ready.error.code);
+    this.prepareSilence();
+  }
+
+  /**
+   * Builds the silent source's AudioContext once, after readiness and off any call's path: its
+   * first construction blocks the page for hundreds of ms, and it starts the audio service, which
+   * makes the first call's getUserMedia about ten times faster. It opens no microphone.
+   */
+  private prepareSilence(): void {
+    if (this.silencePrepared) return;
+    this.silencePrepared = true;
+    setTimeout(() => {
+      if (this.calls.size === 0) this.silence.prepare();
+    }, 0);
   }
 
   private applySettings(settings: SettingsView): void {
-    const previous = this.defaults;
+    // A new input device takes effect from the next call: nothing is opened ahead of it.
     this.defaults = { iceServers: settings.account.iceServers, audio: settings.audio };
-    if (previous.audio.inputDeviceId !== settings.audio.inputDeviceId) {
-      void this.local.warm(settings.audio.inputDeviceId);
-    }
     for (const call of this.calls.values()) {
       call.audio = { ...call.audio, outputDeviceId: settings.audio.outputDeviceId };
       void call.setOutput(settings.audio.outputDeviceId);
@@ -182,13 +215,55 @@ export class MediaEngine {
     return this.newSdh(iceServers);
   }
 
-  /** The SDH's mediaStreamFactory: a clone of the live microphone, for the call's input device. */
+  /**
+   * The SDH's mediaStreamFactory: answers at once with the call's outgoing track (a silent
+   * stand-in until its microphone opens). Only where no silent track can be made does the offer
+   * wait for the microphone.
+   */
   private readonly streamFactory: Web.MediaStreamFactory = async (constraints, sdh) => {
     if (!constraints.audio) return new MediaStream();
     const call = this.bySdh.get(sdh);
-    const deviceId = call ? call.audio.inputDeviceId : this.defaults.audio.inputDeviceId;
-    const stream = await this.local.streamFor(deviceId);
-    return call ? call.prepareLocalStream(stream) : stream;
+    if (!call) throw new Error('media asked for an SDH that belongs to no call');
+    const now = call.outgoingStream();
+    if (now) return now;
+    this.startMicrophone(call);
+    await this.micOpening.get(call);
+    const later = call.outgoingStream();
+    if (!later) throw new Error('no microphone and no silent track');
+    return later;
+  };
+
+  /** Opens the call's microphone once, for its configured input device. */
+  private startMicrophone(call: CallMedia): void {
+    if (this.micOpening.has(call) || !this.calls.has(call.mediaId)) return;
+    this.openMicrophone(call, call.audio.inputDeviceId);
+  }
+
+  /** Opens the call's microphone in the background; the call starts with silence meanwhile. */
+  private openMicrophone(call: CallMedia, deviceId: string): void {
+    const opening = this.local.acquire(call.mediaId, deviceId).then(
+      (track) => {
+        if (!track) return;
+        call.useMicrophone(track).catch((err: unknown) => {
+          console.warn('microphone could not be put on the call', errorMessage(err));
+        });
+      },
+      (err: unknown) => {
+        // The call goes on without sending sound rather than failing after the far end rang;
+        // its silent track is woken so that DTMF still works.
+        console.warn('microphone not available', errorMessage(err));
+        this.silence.wake();
+      },
+    );
+    this.micOpening.set(call, opening);
+  }
+
+  /** The call's microphone ended by itself (unplugged mid-call): reopen on the system default. */
+  private readonly microphoneLost = (call: CallMedia): void => {
+    const reopens = this.micReopens.get(call) ?? 0;
+    if (reopens >= MAX_MIC_REOPENS || !this.calls.has(call.mediaId)) return;
+    this.micReopens.set(call, reopens + 1);
+    this.openMicrophone(call, '');
   };
 
   // -------------------------------------------------------------------------------------------
@@ -202,7 +277,14 @@ export class MediaEngine {
     } catch (err) {
       response = { requestId, ok: false, error: errorMessage(err) };
     }
-    const sent = await this.api.invoke('media:respond', response);
+    const sending = this.api.invoke('media:respond', response);
+    // The call's first description is on its way to main: open its microphone now, so the
+    // device's start-up does not compete with making the offer or answer.
+    if (request.op === 'getDescription') {
+      const call = this.calls.get(request.mediaId);
+      if (call) this.startMicrophone(call);
+    }
+    const sent = await sending;
     if (!sent.ok) console.warn('media:respond refused', sent.error.code);
   }
 
@@ -217,7 +299,15 @@ export class MediaEngine {
       case 'create': {
         if (this.calls.has(request.mediaId)) return null;
         const sdh = this.takeSdh(request.iceServers);
-        const call = new CallMedia(request.mediaId, request.callId, sdh, request.audio, request.iceGatheringTimeoutMs);
+        const call: CallMedia = new CallMedia(
+          request.mediaId,
+          request.callId,
+          sdh,
+          request.audio,
+          request.iceGatheringTimeoutMs,
+          this.silence,
+          () => { this.microphoneLost(call); },
+        );
         this.calls.set(request.mediaId, call);
         this.bySdh.set(sdh, call);
         return null;
@@ -254,6 +344,8 @@ export class MediaEngine {
           this.calls.delete(request.mediaId);
           this.bySdh.delete(call.sdh);
           call.close();
+          // With the last call on the device, the capture stops and the indicator goes off.
+          this.local.release(request.mediaId);
         }
         return null;
       }

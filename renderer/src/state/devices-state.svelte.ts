@@ -35,7 +35,7 @@ export class DevicesState {
     let permission: PermissionStatus | undefined;
     let stopped = false;
     navigator.permissions
-      .query({ name: 'microphone' as PermissionName })
+      .query({ name: 'microphone' })
       .then((status) => {
         if (stopped) return;
         permission = status;

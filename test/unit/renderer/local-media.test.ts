@@ -1,31 +1,8 @@
-// The pre-warmed microphone: opened once, cloned per call, reopened only when the device changes.
+// The microphone is open only while some call holds a lease on it: one capture per device shared
+// by clones, stopped with the last lease, reopened for the next call.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { LocalMedia } from '../../../renderer/src/media/local-media.ts';
-
-class FakeTrack {
-  readyState: 'live' | 'ended' = 'live';
-  enabled = true;
-  clones: FakeTrack[] = [];
-  constructor(readonly deviceId: string) {}
-  clone(): FakeTrack {
-    const c = new FakeTrack(this.deviceId);
-    this.clones.push(c);
-    return c;
-  }
-  stop(): void {
-    this.readyState = 'ended';
-  }
-}
-
-class FakeStream {
-  constructor(readonly tracks: FakeTrack[]) {}
-  getAudioTracks(): FakeTrack[] {
-    return this.tracks;
-  }
-  getTracks(): FakeTrack[] {
-    return this.tracks;
-  }
-}
+import { LocalMedia, type MediaDevicesLike } from '../../../renderer/src/media/local-media.ts';
+import { FakeStream, FakeTrack } from './media-fakes.ts';
 
 function overconstrained(): Error {
   const err = new Error('no such device');
@@ -33,10 +10,16 @@ function overconstrained(): Error {
   return err;
 }
 
+interface Pending {
+  resolve(): void;
+}
+
 describe('LocalMedia', () => {
-  let opened: Array<MediaStreamConstraints>;
+  let opened: MediaStreamConstraints[];
   let gone: Set<string>;
   let created: FakeTrack[];
+  let hold: Pending[] | null;
+  let devices: MediaDevicesLike;
   let media: LocalMedia;
 
   beforeEach(() => {
@@ -44,7 +27,8 @@ describe('LocalMedia', () => {
     opened = [];
     gone = new Set();
     created = [];
-    media = new LocalMedia({
+    hold = null;
+    devices = {
       getUserMedia: (constraints) => {
         opened.push(constraints);
         const audio = constraints.audio;
@@ -52,61 +36,113 @@ describe('LocalMedia', () => {
         if (gone.has(id)) return Promise.reject(overconstrained());
         const track = new FakeTrack(id);
         created.push(track);
-        return Promise.resolve(new FakeStream([track]) as unknown as MediaStream);
+        const stream = new FakeStream([track]) as unknown as MediaStream;
+        if (!hold) return Promise.resolve(stream);
+        const waiting = hold;
+        return new Promise((resolve) => waiting.push({ resolve: () => { resolve(stream); } }));
       },
-    });
+      enumerateDevices: () => Promise.resolve([{ kind: 'audioinput' } as MediaDeviceInfo]),
+    };
+    media = new LocalMedia(devices);
   });
 
   afterEach(() => {
     vi.unstubAllGlobals();
   });
 
-  it('opens the microphone once and hands each call its own clone', async () => {
-    expect(await media.warm('')).toBe(true);
-    const a = (await media.streamFor('')) as unknown as FakeStream;
-    const b = (await media.streamFor('')) as unknown as FakeStream;
+  it('opens nothing until a call asks', async () => {
+    expect(media.isOpen()).toBe(false);
+    expect(await media.hasMicrophone()).toBe(true);
+    expect(opened).toEqual([]);
+  });
+
+  it('shares one capture between calls on one device, each with its own clone', async () => {
+    const [a, b] = (await Promise.all([media.acquire('call-a', ''), media.acquire('call-b', '')])) as unknown as FakeTrack[];
     expect(opened).toEqual([{ audio: true, video: false }]);
-    expect(a.tracks[0]).not.toBe(b.tracks[0]);
+    expect(a).not.toBe(b);
+    expect(media.isOpen()).toBe(true);
     // Muting one call's clone leaves the other alone.
-    a.tracks[0]!.enabled = false;
-    expect(b.tracks[0]!.enabled).toBe(true);
+    a!.enabled = false;
+    expect(b!.enabled).toBe(true);
   });
 
-  it('shares one getUserMedia between concurrent warm-ups', async () => {
-    await Promise.all([media.warm('mic-1'), media.warm('mic-1'), media.streamFor('mic-1')]);
-    expect(opened).toEqual([{ audio: { deviceId: { exact: 'mic-1' } }, video: false }]);
-  });
+  it('stops the capture with the last lease, and opens a new one for the next call', async () => {
+    await media.acquire('call-a', 'mic-1');
+    await media.acquire('call-b', 'mic-1');
+    media.release('call-a');
+    expect(created[0]!.readyState).toBe('live');
+    expect(media.isOpen()).toBe(true);
+    media.release('call-b');
+    expect(created[0]!.readyState).toBe('ended');
+    expect(media.isOpen()).toBe(false);
 
-  it('reopens for another device and stops the old stream', async () => {
-    await media.warm('mic-1');
-    const first = (await media.streamFor('mic-1')) as unknown as FakeStream;
-    await media.warm('mic-2');
+    await media.acquire('call-c', 'mic-1');
     expect(opened).toHaveLength(2);
+    expect(created[1]!.readyState).toBe('live');
+  });
+
+  it('closes a capture that opens after its only call already ended', async () => {
+    hold = [];
+    const pending = media.acquire('call-a', '');
+    expect(media.isOpen()).toBe(true);
+    media.release('call-a');
+    expect(media.isOpen()).toBe(false);
+    hold[0]!.resolve();
+    expect(await pending).toBeNull();
+    expect(created[0]!.readyState).toBe('ended');
+  });
+
+  it('opens the configured device and each device separately', async () => {
+    await media.acquire('call-a', 'usb-headset');
+    await media.acquire('call-b', '');
+    expect(opened).toEqual([
+      { audio: { deviceId: { exact: 'usb-headset' } }, video: false },
+      { audio: true, video: false },
+    ]);
+    media.release('call-a');
     expect(created.map((t) => t.readyState)).toEqual(['ended', 'live']);
-    // The clone a live call holds keeps running; only the warm stream is replaced.
-    expect(first.tracks[0]!.readyState).toBe('live');
-  });
-
-  it('reopens when the live track ended (device unplugged)', async () => {
-    await media.warm('');
-    const s = (await media.streamFor('')) as unknown as FakeStream;
-    expect(s.tracks).toHaveLength(1);
-    (media as unknown as { stream: FakeStream }).stream.tracks[0]!.stop();
-    await media.streamFor('');
-    expect(opened).toHaveLength(2);
   });
 
   it('falls back to the system default when the configured device is gone', async () => {
     gone.add('usb-headset');
-    expect(await media.warm('usb-headset')).toBe(true);
+    const track = (await media.acquire('call-a', 'usb-headset')) as unknown as FakeTrack;
+    expect(track.label).toBe('');
     expect(opened).toEqual([
       { audio: { deviceId: { exact: 'usb-headset' } }, video: false },
       { audio: true, video: false },
     ]);
   });
 
-  it('reports false when no microphone can be had', async () => {
+  it('reopens when the device went away during a call', async () => {
+    await media.acquire('call-a', '');
+    created[0]!.endBySource();
+    // The same call asks again (its lease moves), and so does another one.
+    await media.acquire('call-a', '');
+    await media.acquire('call-b', '');
+    expect(opened).toHaveLength(2);
+    expect(media.isOpen()).toBe(true);
+  });
+
+  it('rejects when no microphone can be had, and asks again for the next call', async () => {
     const denied = new LocalMedia({ getUserMedia: () => Promise.reject(new Error('NotAllowedError')) });
-    expect(await denied.warm('')).toBe(false);
+    await expect(denied.acquire('call-a', '')).rejects.toThrow('NotAllowedError');
+    expect(denied.isOpen()).toBe(false);
+    expect(await denied.hasMicrophone()).toBe(false);
+
+    let fail = true;
+    const flaky = new LocalMedia({
+      getUserMedia: () => (fail ? Promise.reject(new Error('NotReadableError')) : devices.getUserMedia({ audio: true })),
+    });
+    await expect(flaky.acquire('call-a', '')).rejects.toThrow('NotReadableError');
+    fail = false;
+    await expect(flaky.acquire('call-b', '')).resolves.not.toBeNull();
+  });
+
+  it('stop() closes every capture', async () => {
+    await media.acquire('call-a', 'mic-1');
+    await media.acquire('call-b', 'mic-2');
+    media.stop();
+    expect(created.every((t) => t.readyState === 'ended')).toBe(true);
+    expect(media.isOpen()).toBe(false);
   });
 });
