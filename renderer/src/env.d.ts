@@ -7,5 +7,7 @@ interface Window {
     stats(): Promise<import('./media/call-media.ts').MediaStats[]>;
     /** Whether a microphone is open or opening (false between calls). */
     micOpen(): boolean;
+    /** Whether the ringtone should sound, whether it is playing, and on which output. */
+    ringer(): { ringing: boolean; playing: boolean; sinkId: string };
   };
 }

@@ -19,7 +19,6 @@ const devices: MediaDevicesLike = available ?? {
   getUserMedia: () => Promise.reject(new Error('media devices are not available in this context')),
 };
 const engine = new MediaEngine(api, { devices });
-window.__hookswitchMedia = Object.freeze({ stats: () => engine.stats(), micOpen: () => engine.micOpen() });
 void engine.start();
 
 const ringer = new Ringer();
@@ -27,6 +26,12 @@ bindRinger(ringer, () => ({
   ringing: store.calls.ringing,
   ringtoneDeviceId: store.settings.view?.audio.ringtoneDeviceId ?? '',
 }));
+
+window.__hookswitchMedia = Object.freeze({
+  stats: () => engine.stats(),
+  micOpen: () => engine.micOpen(),
+  ringer: () => ringer.state(),
+});
 
 void store.load();
 

@@ -22,6 +22,13 @@ async function micLive(app: Page): Promise<boolean | undefined> {
   return stats[0]?.micLive;
 }
 
+/** The ringtone as the media engine plays it. */
+function ringer(app: Page): Promise<{ ringing: boolean; playing: boolean; sinkId: string }> {
+  return app.evaluate(() =>
+    (window as unknown as { __hookswitchMedia: { ringer(): { ringing: boolean; playing: boolean; sinkId: string } } }).__hookswitchMedia.ringer(),
+  );
+}
+
 function ready(): { stack: Stack; peer: BrowserPeer } {
   if (!stack || !peer) throw new Error('the stack did not start');
   return { stack, peer };
@@ -100,6 +107,22 @@ describe('an outgoing call through the UI', () => {
   });
 });
 
+describe('the dial pad', () => {
+  it('builds the number from dial-pad clicks and calls it', async () => {
+    const { stack, peer } = ready();
+    const { app } = stack;
+    const before = (await peer.call('invites')).length;
+    await app.getByTestId('dial-input').fill('');
+    for (const key of ['1', '0', '0', '2']) await app.getByTestId(`dialpad-${key}`).click();
+    expect(await app.getByTestId('dial-input').inputValue()).toBe('1002');
+    await app.getByTestId('dial-button').click();
+    await expect.poll(async () => (await peer.call('invites')).length, { timeout: 5000 }).toBe(before + 1);
+    await app.getByTestId('call-card').getByTestId('hangup-button').click();
+    await expect.poll(() => peer.call('sessionState'), { timeout: 5000 }).toBe('Terminated');
+    await app.getByTestId('call-card').first().waitFor({ state: 'detached', timeout: 15_000 });
+  });
+});
+
 describe('an incoming call through the UI', () => {
   it('shows the caller as text, rings, and is answered with audio both ways', async () => {
     const { stack, peer } = ready();
@@ -109,9 +132,12 @@ describe('an incoming call through the UI', () => {
     await card.waitFor({ timeout: 5000 });
     await expect(card.getByTestId('call-remote-name').textContent()).resolves.toBe('Grace Hopper');
     await expect(card.getByTestId('call-remote-number').textContent()).resolves.toContain('1002');
-    // Ringing is not talking: the microphone opens only when the user answers.
+    // It rings (on the ringtone output, here the system default). Ringing is not talking: the
+    // microphone opens only when the user answers.
+    await expect.poll(() => ringer(app), { timeout: 3000 }).toEqual({ ringing: true, playing: true, sinkId: '' });
     expect(await micOpen(app)).toBe(false);
     await card.getByTestId('answer-button').click();
+    await expect.poll(async () => (await ringer(app)).playing, { timeout: 3000 }).toBe(false);
 
     const answered = app.locator('[data-testid="call-card"][data-state="established"]');
     await answered.waitFor({ timeout: 5000 });

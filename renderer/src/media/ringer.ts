@@ -19,6 +19,11 @@ export class Ringer {
     return this.ringing;
   }
 
+  /** For support and end-to-end tests: what the user should hear, and where. */
+  state(): { ringing: boolean; playing: boolean; sinkId: string } {
+    return { ringing: this.ringing, playing: !this.player.paused, sinkId: this.sinkId };
+  }
+
   /** '' is the system default output. */
   setDevice(deviceId: string): void {
     this.wantedSinkId = deviceId;
