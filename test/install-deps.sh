@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # System packages the tests use: a real Kamailio (registrar, proxy, presence), sipp, Debian's
-# Chromium for the end-to-end tests, iproute2 for the loopback-only network namespace.
+# Chromium for the end-to-end tests, iproute2 for the loopback-only network namespace, libudev-dev
+# for the HID descriptor addon that `npm ci` builds (native/; hidapi's hidraw backend needs it).
 set -euo pipefail
-packages=(kamailio kamailio-websocket-modules kamailio-presence-modules sip-tester chromium iproute2 util-linux fonts-noto-cjk)
+packages=(kamailio kamailio-websocket-modules kamailio-presence-modules sip-tester chromium iproute2 util-linux fonts-noto-cjk libudev-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
