@@ -10,6 +10,8 @@ import { decodeDescriptorFile } from '../core/hid/descriptor/descriptor-file.ts'
 import type { DescriptorSource } from '../core/hid/descriptor/descriptor-source.ts';
 import { SysfsDescriptorSource } from '../core/hid/descriptor/sysfs-descriptor-source.ts';
 import type { TelephonyLayout } from '../core/hid/layout.ts';
+import { summarizeLayout } from '../core/hid/layout-summary.ts';
+import { loadNativeHidAddon, NativeDescriptorSource } from '../app/hid/native-descriptor-source.ts';
 import { telephonyLayout } from '../core/hid/telephony-layout.ts';
 
 const USAGE = 'usage: npm run hid -- describe <descriptor file> | devices [--sysfs <hidraw class folder>]';
@@ -21,38 +23,6 @@ class CliFailure extends Error {
   ) {
     super(message);
   }
-}
-
-interface ControlSummary {
-  name: string;
-  bitOffset: number;
-  bitSize: number;
-  type: string;
-}
-
-interface ReportSummary {
-  reportId: number;
-  direction: 'input' | 'output';
-  controls: ControlSummary[];
-}
-
-interface LayoutSummary {
-  telephony: boolean;
-  reports: ReportSummary[];
-}
-
-/** The printed shape: only these fields, and only reports that name a control. */
-function summarize(layout: TelephonyLayout): LayoutSummary {
-  return {
-    telephony: layout.telephony,
-    reports: layout.reports
-      .filter((r) => r.controls.length > 0)
-      .map((r) => ({
-        reportId: r.reportId,
-        direction: r.direction,
-        controls: r.controls.map((c) => ({ name: c.name, bitOffset: c.bitOffset, bitSize: c.bitSize, type: c.type })),
-      })),
-  };
 }
 
 function readFailure(file: string, err: unknown): CliFailure {
@@ -86,7 +56,7 @@ async function describe(file: string): Promise<string> {
   } catch (err) {
     throw readFailure(file, err);
   }
-  return JSON.stringify(summarize(layoutOrFailure(file, content)), null, 2);
+  return JSON.stringify(summarizeLayout(layoutOrFailure(file, content)), null, 2);
 }
 
 function hex4(n: number): string {
@@ -96,7 +66,9 @@ function hex4(n: number): string {
 function platformSource(sysfsRoot: string | undefined): DescriptorSource {
   if (sysfsRoot !== undefined) return new SysfsDescriptorSource(path.resolve(process.env.INIT_CWD ?? process.cwd(), sysfsRoot));
   if (process.platform === 'linux') return new SysfsDescriptorSource();
-  throw new CliFailure(`reading report descriptors on ${process.platform} needs the native addon in native/, which is not built`, 1);
+  const loaded = loadNativeHidAddon();
+  if (!loaded.ok) throw new CliFailure(`reading report descriptors on ${process.platform} needs the native addon: ${loaded.reason}`, 1);
+  return new NativeDescriptorSource(loaded.addon);
 }
 
 async function devices(source: DescriptorSource): Promise<string> {
@@ -118,7 +90,7 @@ async function devices(source: DescriptorSource): Promise<string> {
       vendorId: hex4(device.vendorId),
       productId: hex4(device.productId),
       name: device.name,
-      ...summarize(layout),
+      ...summarizeLayout(layout),
     });
   }
   if (listing.interfaces.length === 0 && listing.unreadable.length === 0) {
