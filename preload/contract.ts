@@ -17,6 +17,7 @@ export const ErrorCode = z.enum([
   'not-registered',
   'invalid-number', // a dial target that is not a phone number or SIP URI
   'no-such-call',
+  'no-such-device', // a headset id that is not (or no longer) listed or open
   'invalid-call-state', // e.g. answer on an outgoing call
   'media-unavailable', // no media engine is attached (renderer not ready)
   'media-failed',
@@ -81,10 +82,24 @@ export const UiSettings = z.object({
   locale: z.union([z.literal('auto'), Locale]),
 });
 
+/** A USB device as the user knows it across replugs: vendor and product id, `0b0e:245e`. */
+export const HeadsetKey = z.string().regex(/^[0-9a-f]{4}:[0-9a-f]{4}$/);
+export type HeadsetKey = z.infer<typeof HeadsetKey>;
+
+/** USB headsets and desk phones as call controls. */
+export const HeadsetSettings = z.object({
+  /** Off: no device is opened, whatever is plugged in. */
+  enabled: z.boolean(),
+  /** Devices the user switched off; every other telephony device is used. */
+  ignored: z.array(HeadsetKey).max(64),
+});
+export type HeadsetSettings = z.infer<typeof HeadsetSettings>;
+
 export const Settings = z.object({
   account: AccountSettings,
   audio: AudioSettings,
   ui: UiSettings,
+  headsets: HeadsetSettings,
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -181,6 +196,54 @@ export const Call = z.object({
 });
 export type Call = z.infer<typeof Call>;
 
+// ---------------------------------------------------------------------------------------------
+// USB headsets and desk phones (the device page in settings).
+
+/** Telephony inputs by the names `npm run hid -- describe` prints. */
+export const HeadsetInput = z.enum(['hookSwitch', 'phoneMute', 'flash', 'redial', 'drop', 'reject', 'lineBusy', 'keypad']);
+export type HeadsetInput = z.infer<typeof HeadsetInput>;
+/** Telephony outputs (LEDs and the ringer). */
+export const HeadsetOutput = z.enum(['offHookLed', 'ringLed', 'muteLed', 'holdLed', 'microphoneLed', 'onLineLed', 'ringer']);
+export type HeadsetOutput = z.infer<typeof HeadsetOutput>;
+
+export const HeadsetStatus = z.enum([
+  /** Open: its buttons control calls and its LEDs follow them. */
+  'in-use',
+  /** The user switched this device off in settings. */
+  'switched-off',
+  /** Headset control is off altogether. */
+  'disabled',
+  /** Its descriptor has no telephony controls (a gaming headset): never used for calls. */
+  'no-call-controls',
+  /** The OS gave no report descriptor (permissions, or no reader on this OS). */
+  'no-descriptor',
+  /** Opening it failed; it is retried when it is plugged in again. */
+  'open-failed',
+]);
+export type HeadsetStatus = z.infer<typeof HeadsetStatus>;
+
+export const HeadsetView = z.object({
+  /** Opaque id for commands (the OS path); changes on replug. */
+  id: z.string().min(1).max(1024),
+  key: HeadsetKey,
+  product: z.string().max(256),
+  vendorId: z.number().int(),
+  productId: z.number().int(),
+  status: HeadsetStatus,
+  inputs: z.array(HeadsetInput),
+  outputs: z.array(HeadsetOutput),
+  /** Outputs lit from the device page right now (see `headsets:try`); empty when following calls. */
+  trying: z.array(HeadsetOutput),
+});
+export type HeadsetView = z.infer<typeof HeadsetView>;
+
+/** One input report from a device, decoded: each telephony control's value. */
+export const HeadsetInputEvent = z.object({
+  id: z.string().min(1).max(1024),
+  values: z.array(z.object({ name: HeadsetInput, value: z.number().int() })),
+});
+export type HeadsetInputEvent = z.infer<typeof HeadsetInputEvent>;
+
 export const AppState = z.object({
   host: z.enum(['electron', 'web']),
   version: z.string(),
@@ -188,6 +251,7 @@ export const AppState = z.object({
   settings: SettingsView,
   account: AccountStatus,
   calls: z.array(Call),
+  headsets: z.array(HeadsetView),
 });
 export type AppState = z.infer<typeof AppState>;
 
@@ -280,6 +344,19 @@ export const commands = {
     result: z.null(),
   },
 
+  /** Every HID device seen that could be a headset, with what Hookswitch does with it. */
+  'headsets:list': { args: z.void(), result: z.array(HeadsetView) },
+  /**
+   * Lights these outputs on one device to try them (the device page's switches); the rest of its
+   * outputs are off. An empty list, or any change of the calls, gives the LEDs back to the calls.
+   */
+  'headsets:try': { args: z.object({ id: z.string().min(1).max(1024), outputs: z.array(HeadsetOutput).max(16) }), result: z.null() },
+  /** What support needs about one device: descriptor, layout, recent reports; nothing personal. */
+  'headsets:supportBundle': {
+    args: z.object({ id: z.string().min(1).max(1024) }),
+    result: z.object({ fileName: z.string().max(256), json: z.string().max(1_000_000) }),
+  },
+
   /** The renderer's media engine is up and takes media requests from now on. */
   'media:ready': { args: z.object({ devices: z.boolean() }), result: z.null() },
   /** The media engine's answer to a `media:requested` event. */
@@ -306,6 +383,9 @@ export const events = {
   'account:changed': AccountStatus,
   /** The full list of live calls plus calls that ended in the last few seconds. */
   'calls:changed': z.array(Call),
+  'headsets:changed': z.array(HeadsetView),
+  /** A telephony input report from an open device (the device page's live view). */
+  'headsets:input': HeadsetInputEvent,
   /** A request for the media engine; answer with `media:respond`. */
   'media:requested': z.object({ requestId: z.number().int(), request: MediaRequest }),
 } as const satisfies Record<string, z.ZodType>;

@@ -2,7 +2,7 @@
 // built here with its ports, and the contract's handlers on top. Nothing in it knows its host.
 import type { AccountSettings, AppState, EventName, EventPayload, Handlers } from '../../preload/contract.ts';
 import type { Core, CoreOptions } from './core.ts';
-import { messageOf } from './errors.ts';
+import { AppError, messageOf } from './errors.ts';
 import { HeadsetController, type CallControl } from './hid/headset-controller.ts';
 import { RemoteMediaEngine } from './media/remote-media-engine.ts';
 import { silentLogger, systemClock } from './ports.ts';
@@ -88,8 +88,24 @@ export function createCore(options: CoreOptions): Core {
     redial: () => settled(() => calls.redial()),
   };
   const headset: HeadsetController | null = options.hidTransport
-    ? new HeadsetController({ transport: options.hidTransport, calls: callControl, clock, logger })
+    ? new HeadsetController({
+        transport: options.hidTransport,
+        calls: callControl,
+        clock,
+        logger,
+        about: { app: `Hookswitch ${options.version}`, host: options.host },
+        onDevicesChanged: (views) => {
+          publish('headsets:changed', views);
+        },
+        onInput: (event) => {
+          publish('headsets:input', event);
+        },
+      })
     : null;
+
+  function noSuchDevice(id: string): Promise<never> {
+    return Promise.reject(new AppError('no-such-device', `no headset ${id}`));
+  }
 
   let started: Promise<void> | null = null;
   let stopping: Promise<void> | null = null;
@@ -116,6 +132,7 @@ export function createCore(options: CoreOptions): Core {
       settings: settings.view(),
       account: registration.status,
       calls: calls.list(),
+      headsets: headset?.views() ?? [],
     };
   }
 
@@ -125,6 +142,7 @@ export function createCore(options: CoreOptions): Core {
     'settings:save': async ({ settings: next, password }) => {
       const view = await settings.save(next, password);
       publish('settings:changed', view);
+      await headset?.configure(settings.settings.headsets);
       await applyAccount(settings.settings.account, 'if-changed');
       return view;
     },
@@ -137,6 +155,13 @@ export function createCore(options: CoreOptions): Core {
     'calls:hold': ({ callId, hold }) => calls.hold(callId, hold),
     'calls:mute': ({ callId, muted }) => calls.mute(callId, muted),
     'calls:dtmf': ({ callId, tones }) => calls.dtmf(callId, tones),
+    'headsets:list': () => Promise.resolve(headset?.views() ?? []),
+    'headsets:try': async ({ id, outputs }, sender) => {
+      if (!headset) return noSuchDevice(id);
+      await headset.tryOutputs(id, outputs, sender.id);
+      return null;
+    },
+    'headsets:supportBundle': ({ id }) => (headset ? settled(() => headset.supportBundle(id)) : noSuchDevice(id)),
     'media:ready': (_args, sender) =>
       settled(() => {
         media.attach(sender.id);
@@ -154,11 +179,12 @@ export function createCore(options: CoreOptions): Core {
     getState,
     start() {
       started ??= (async () => {
+        const loaded = await settings.load();
         // Headsets open alongside the account; one that fails to open never holds up the calls.
+        await headset?.configure(loaded.headsets);
         const headsetStarted = headset?.start().catch((err: unknown) => {
           logger.warn(`core: starting headsets failed: ${messageOf(err)}`);
         });
-        const loaded = await settings.load();
         // A renderer may have asked app:getState before the load (defaults, no password).
         publish('settings:changed', settings.view());
         await applyAccount(loaded.account, loaded.account.registerOnStart ? 'always' : 'never');
@@ -179,6 +205,7 @@ export function createCore(options: CoreOptions): Core {
     },
     senderGone(senderId) {
       media.senderGone(senderId);
+      headset?.senderGone(senderId);
     },
     networkChanged(reason) {
       registration.networkChanged(reason);

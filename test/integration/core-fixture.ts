@@ -118,6 +118,7 @@ export function accountSettings(config: AccountConfig): Settings {
     },
     audio: { inputDeviceId: '', outputDeviceId: '', ringtoneDeviceId: '' },
     ui: { locale: 'auto' },
+    headsets: { enabled: true, ignored: [] },
   };
 }
 

@@ -76,6 +76,7 @@ function settings(patch: Partial<SettingsView['account']> = {}, locale: Settings
     },
     audio: { inputDeviceId: '', outputDeviceId: '', ringtoneDeviceId: '' },
     ui: { locale },
+    headsets: { enabled: true, ignored: [] },
     hasPassword: true,
   };
 }
@@ -98,7 +99,7 @@ function call(patch: Partial<Call> & Pick<Call, 'id' | 'state'>): Call {
 const registered: AppState['account'] = { state: 'registered', aor: 'sip:1001@pbx.example.com', error: null, retryAt: null, attempts: 0 };
 
 function appState(patch: Partial<AppState>): AppState {
-  return { host: 'electron', version: '0.1.0', systemLocale: 'en-US', settings: settings(), account: registered, calls: [], ...patch };
+  return { host: 'electron', version: '0.1.0', systemLocale: 'en-US', settings: settings(), account: registered, calls: [], headsets: [], ...patch };
 }
 
 interface Scenario {

@@ -2,7 +2,8 @@
 // (NOTES.md §0): a device's reports are requests, answered by the call side and acknowledged by
 // writing the LEDs that follow from the call list to every open device. Nothing here knows a
 // model: every bit comes from the layout the device's own descriptor gives.
-import type { Call } from '../../../preload/contract.ts';
+import type { Call, HeadsetInputEvent, HeadsetOutput, HeadsetSettings, HeadsetStatus, HeadsetView } from '../../../preload/contract.ts';
+import { AppError } from '../errors.ts';
 import type { Clock, Logger } from '../ports.ts';
 import {
   connectedCalls,
@@ -15,10 +16,11 @@ import {
   type LedState,
   type PendingChange,
 } from './headset-state.ts';
+import { headsetKey, headsetKind, type HeadsetKind } from './headset-kind.ts';
 import type { HidConnection, HidDeviceChange, HidDeviceInfo, HidTransport } from './hid-transport.ts';
-import type { Control, ReportLayout, TelephonyLayout } from './layout.ts';
+import type { Control, InputName, ReportLayout, TelephonyLayout } from './layout.ts';
 import { decodeInputReport, encodeOutputReport, type ControlValues } from './report-codec.ts';
-import { telephonyLayout } from './telephony-layout.ts';
+import { ReportRecord, supportBundle } from './support-bundle.ts';
 
 /** What the controller asks of the call side; a rejected promise means the request failed. */
 export interface CallControl {
@@ -49,6 +51,14 @@ export interface HeadsetControllerOptions {
   clock: Clock;
   logger: Logger;
   timing?: Partial<HeadsetTiming>;
+  /** Which devices the user wants; all telephony devices when absent. */
+  settings?: HeadsetSettings;
+  /** The device list changed (plugged, removed, opened, closed, switched on or off). */
+  onDevicesChanged?: (views: HeadsetView[]) => void;
+  /** A telephony input report arrived (the device page's live view). */
+  onInput?: (event: HeadsetInputEvent) => void;
+  /** App version, OS and the like, for support bundles. */
+  about?: Record<string, string>;
 }
 
 export interface HeadsetDevice {
@@ -60,13 +70,6 @@ export interface HeadsetDevice {
   vendorChannel: boolean;
 }
 
-/**
- * Vendors whose GN vendor channel (0xFF30/0xFF40) is followed: Jabra (NOTES.md §2.6) and
- * Yealink, whose descriptor clones it and whose integrations drive report 4 (NOTES.md §5).
- */
-const GN_VENDORS: ReadonlySet<number> = new Set([0x0b0e, 0x6993]);
-
-const ACTED_ON = new Set(['hookSwitch', 'phoneMute', 'flash', 'redial', 'reject', 'drop']);
 /** Inputs whose 1 means a finger on a button right now (the hook switch's 1 is only a level). */
 const PRESSES = new Set(['phoneMute', 'flash', 'redial', 'reject', 'drop']);
 
@@ -87,6 +90,18 @@ interface OpenDevice {
   /** Last bytes written per output report ID. */
   written: Map<number, string>;
   gestures: Map<Gesture, number>;
+}
+
+/** Every listed device path, open or not: what the device page shows and bundles come from. */
+interface KnownDevice {
+  info: HidDeviceInfo;
+  kind: HeadsetKind;
+  openFailed: boolean;
+  record: ReportRecord;
+  /** Outputs lit from the device page; empty means the LEDs follow the calls. */
+  trying: Set<HeadsetOutput>;
+  /** Who lit them: when that renderer goes away, the LEDs go back to the calls. */
+  triedBy: string | null;
 }
 
 interface Pending {
@@ -114,6 +129,11 @@ export class HeadsetController {
   private readonly logger: Logger;
   private readonly timing: HeadsetTiming;
   private readonly open = new Map<string, OpenDevice>();
+  private readonly known = new Map<string, KnownDevice>();
+  private settings: HeadsetSettings;
+  private readonly onDevicesChanged: (views: HeadsetView[]) => void;
+  private readonly onInput: (event: HeadsetInputEvent) => void;
+  private readonly about: Record<string, string>;
   /** Paths being opened; set to false when the device left meanwhile. */
   private readonly opening = new Map<string, { wanted: boolean }>();
   private readonly pending = new Map<string, Pending>();
@@ -127,6 +147,10 @@ export class HeadsetController {
     this.clock = options.clock;
     this.logger = options.logger;
     this.timing = { ...defaultHeadsetTiming, ...options.timing };
+    this.settings = options.settings ?? { enabled: true, ignored: [] };
+    this.onDevicesChanged = options.onDevicesChanged ?? (() => undefined);
+    this.onInput = options.onInput ?? (() => undefined);
+    this.about = options.about ?? {};
   }
 
   /** Opens every telephony device present and follows hot-plug. */
@@ -151,6 +175,7 @@ export class HeadsetController {
     const idle = outputShadow({ offHook: false, ring: false, ringer: false, mute: false, hold: false });
     const devices = [...this.open.values()];
     this.open.clear();
+    for (const known of this.known.values()) known.trying.clear();
     await Promise.allSettled(
       devices.map(async (device) => {
         await this.writeDevice(device, idle, true);
@@ -162,6 +187,8 @@ export class HeadsetController {
   /** The call list as `calls:changed` gives it; the devices' LEDs follow. */
   updateCalls(calls: readonly Call[]): void {
     this.calls = [...calls];
+    // A call needs the LEDs: whatever was being tried gives way.
+    if (this.endTries()) this.devicesChanged();
     for (const [key, entry] of this.pending) {
       const real = this.calls.find((c) => c.id === entry.change.callId);
       if (isSettled(entry.change, real)) this.dropPending(key);
@@ -180,6 +207,95 @@ export class HeadsetController {
   /** What the devices are told to show. */
   leds(): LedState {
     return ledState(this.effectiveCalls());
+  }
+
+  /** Applies the user's choice: devices switched off are darkened and closed, the others opened. */
+  async configure(settings: HeadsetSettings): Promise<void> {
+    this.settings = { enabled: settings.enabled, ignored: [...settings.ignored] };
+    if (!this.started) return;
+    const idle = outputShadow({ offHook: false, ring: false, ringer: false, mute: false, hold: false });
+    const unwanted = [...this.open.values()].filter((d) => !this.wanted(d.info));
+    await Promise.all(
+      unwanted.map(async (device) => {
+        this.open.delete(device.info.path);
+        await this.writeDevice(device, idle, true);
+        await this.closeDevice(device, 'switched off in settings');
+      }),
+    );
+    await Promise.all([...this.known.values()].map((k) => this.consider(k.info)));
+    this.devicesChanged();
+  }
+
+  /** Every device worth showing on the device page, with what Hookswitch does with it. */
+  views(): HeadsetView[] {
+    const views: HeadsetView[] = [];
+    for (const known of this.known.values()) {
+      const status = this.statusOf(known);
+      if (status === null) continue;
+      const layout = known.kind.kind === 'call-control' ? known.kind.layout : null;
+      const reports = layout ? [...layout.reports, ...(layout.vendorChannel?.reports ?? [])] : [];
+      const names = (direction: 'input' | 'output'): string[] => [
+        ...new Set(reports.filter((r) => r.direction === direction).flatMap((r) => r.controls.map((c) => c.name))),
+      ];
+      views.push({
+        id: known.info.path,
+        key: headsetKey(known.info),
+        product: known.info.product.slice(0, 256),
+        vendorId: known.info.vendorId,
+        productId: known.info.productId,
+        status,
+        inputs: names('input') as HeadsetView['inputs'],
+        outputs: names('output') as HeadsetView['outputs'],
+        trying: [...known.trying],
+      });
+    }
+    return views.sort((a, b) => a.product.localeCompare(b.product) || a.id.localeCompare(b.id));
+  }
+
+  /**
+   * Lights exactly these outputs on one open device so the user can see them work; an empty list
+   * gives the device back to the calls. Throws no-such-device when it is not open.
+   */
+  async tryOutputs(id: string, outputs: readonly HeadsetOutput[], by: string | null = null): Promise<void> {
+    const device = this.open.get(id);
+    const known = this.known.get(id);
+    if (!device || !known) throw new AppError('no-such-device', `no open headset ${id}`);
+    const before = [...known.trying].sort().join();
+    known.trying = new Set(outputs);
+    known.triedBy = outputs.length > 0 ? by : null;
+    if ([...known.trying].sort().join() !== before) this.devicesChanged();
+    await this.writeDevice(device, this.shadow(), false);
+  }
+
+  /** A renderer went away (reload, crash, closed tab): the LEDs it was trying follow the calls again. */
+  senderGone(by: string): void {
+    let ended = false;
+    for (const known of this.known.values()) {
+      if (known.triedBy !== by || known.trying.size === 0) continue;
+      known.trying.clear();
+      known.triedBy = null;
+      ended = true;
+    }
+    if (!ended) return;
+    this.refresh(null);
+    this.devicesChanged();
+  }
+
+  /** The support bundle of one listed device. Throws no-such-device for an unknown id. */
+  supportBundle(id: string): { fileName: string; json: string } {
+    const known = this.known.get(id);
+    const status = known ? this.statusOf(known) : null;
+    if (!known || status === null) throw new AppError('no-such-device', `no headset ${id}`);
+    const device = this.open.get(id);
+    return supportBundle({
+      info: known.info,
+      layout: known.kind.kind === 'call-control' ? known.kind.layout : null,
+      status,
+      leds: device ? this.shadowFor(device, this.shadow()) : {},
+      record: known.record,
+      now: this.clock.now(),
+      about: this.about,
+    });
   }
 
   devices(): HeadsetDevice[] {
@@ -208,48 +324,88 @@ export class HeadsetController {
       const seen = byPath.get(info.path);
       if (!seen || (seen.descriptor.length === 0 && info.descriptor.length > 0)) byPath.set(info.path, info);
     }
-    for (const path of [...this.open.keys()]) {
-      if (!byPath.has(path)) await this.closeDevice(path, 'no longer listed');
+    for (const path of [...this.known.keys()]) {
+      if (!byPath.has(path)) await this.forget(path, 'no longer listed');
     }
+    for (const info of byPath.values()) this.know(info);
     await Promise.all([...byPath.values()].map((info) => this.consider(info)));
+    this.devicesChanged();
   }
 
   private onDeviceChange(change: HidDeviceChange): void {
     if (!this.started) return;
     if (change.kind === 'arrived') {
-      void this.consider(change.device);
+      const seen = this.known.get(change.device.path);
+      // hidapi announces a path once per collection: the first with a descriptor counts.
+      if (!seen || (seen.info.descriptor.length === 0 && change.device.descriptor.length > 0)) this.know(change.device);
+      void this.consider(change.device).then(() => {
+        this.devicesChanged();
+      });
+      this.devicesChanged();
       return;
     }
     const wait = this.opening.get(change.path);
     if (wait) wait.wanted = false;
-    void this.closeDevice(change.path, 'removed');
+    void this.forget(change.path, 'removed').then(() => {
+      this.devicesChanged();
+    });
   }
 
-  private layoutOf(info: HidDeviceInfo): TelephonyLayout | null {
-    if (info.descriptor.length === 0) {
-      this.logger.debug(`headset: ${describe(info)} at ${info.path}: no report descriptor`);
-      return null;
+  /** Records a listed device and what it is; logs why one is left alone. */
+  private know(info: HidDeviceInfo): KnownDevice {
+    const seen = this.known.get(info.path);
+    if (seen && (seen.info.descriptor.length > 0 || info.descriptor.length === 0)) return seen;
+    const kind = headsetKind(info);
+    if (kind.kind === 'no-descriptor') this.logger.debug(`headset: ${describe(info)} at ${info.path}: no report descriptor`);
+    if (kind.kind === 'unreadable') this.logger.warn(`headset: ${describe(info)}: unreadable report descriptor: ${kind.reason}`);
+    const known: KnownDevice = { info, kind, openFailed: false, record: seen?.record ?? new ReportRecord(), trying: new Set(), triedBy: null };
+    this.known.set(info.path, known);
+    return known;
+  }
+
+  private async forget(path: string, why: string): Promise<void> {
+    this.known.delete(path);
+    const device = this.open.get(path);
+    if (!device) return;
+    this.open.delete(path);
+    await this.closeDevice(device, why);
+  }
+
+  private wanted(info: HidDeviceInfo): boolean {
+    return this.started && this.settings.enabled && !this.settings.ignored.includes(headsetKey(info));
+  }
+
+  private statusOf(known: KnownDevice): HeadsetStatus | null {
+    switch (known.kind.kind) {
+      case 'other':
+        return null;
+      case 'no-call-controls':
+        return 'no-call-controls';
+      case 'no-descriptor':
+        return 'no-descriptor';
+      case 'unreadable':
+        return known.info.usagePage === 0x0b ? 'no-descriptor' : null;
+      case 'call-control':
+        if (!this.settings.enabled) return 'disabled';
+        if (this.settings.ignored.includes(headsetKey(known.info))) return 'switched-off';
+        return known.openFailed && !this.open.has(known.info.path) ? 'open-failed' : 'in-use';
     }
-    let layout: TelephonyLayout;
+  }
+
+  private devicesChanged(): void {
+    if (!this.started) return;
     try {
-      layout = telephonyLayout(info.descriptor);
+      this.onDevicesChanged(this.views());
     } catch (error) {
-      this.logger.warn(`headset: ${describe(info)}: unreadable report descriptor: ${messageOf(error)}`);
-      return null;
+      this.logger.warn(`headset: announcing the device list failed: ${messageOf(error)}`);
     }
-    if (layout.vendorChannel && !GN_VENDORS.has(info.vendorId)) {
-      const { vendorChannel: _ignored, ...standard } = layout;
-      layout = standard;
-    }
-    const reports = [...layout.reports, ...(layout.vendorChannel?.reports ?? [])];
-    const usable = reports.some((r) => r.direction === 'output' || r.controls.some((c) => ACTED_ON.has(c.name)));
-    return usable ? layout : null;
   }
 
   private async consider(info: HidDeviceInfo): Promise<void> {
     if (this.open.has(info.path) || this.opening.has(info.path)) return;
-    const layout = this.layoutOf(info);
-    if (!layout) return;
+    const known = this.known.get(info.path) ?? this.know(info);
+    if (known.kind.kind !== 'call-control' || !this.wanted(info)) return;
+    const layout = known.kind.layout;
     const wait = { wanted: true };
     this.opening.set(info.path, wait);
     let connection: HidConnection;
@@ -260,16 +416,23 @@ export class HeadsetController {
         },
         onError: (error) => {
           this.logger.warn(`headset: ${describe(info)}: read failed: ${messageOf(error)}`);
-          void this.closeDevice(info.path, 'read failed');
+          const device = this.open.get(info.path);
+          if (!device) return;
+          this.open.delete(info.path);
+          void this.closeDevice(device, 'read failed').then(() => {
+            this.devicesChanged();
+          });
         },
       });
     } catch (error) {
       this.logger.warn(`headset: ${describe(info)}: open failed: ${messageOf(error)}`);
+      known.openFailed = true;
       return;
     } finally {
       this.opening.delete(info.path);
     }
-    if (!wait.wanted || !this.started) {
+    known.openFailed = false;
+    if (!wait.wanted || !this.wanted(info)) {
       await connection.close().catch(() => undefined);
       return;
     }
@@ -290,16 +453,37 @@ export class HeadsetController {
     void this.writeDevice(device, this.shadow(), true);
   }
 
-  private async closeDevice(path: string, why: string): Promise<void> {
-    const device = this.open.get(path);
-    if (!device) return;
-    this.open.delete(path);
+  /** Closes a device already taken out of `open`. */
+  private async closeDevice(device: OpenDevice, why: string): Promise<void> {
+    const known = this.known.get(device.info.path);
+    known?.trying.clear();
     this.logger.info(`headset: closed ${describe(device.info)} (${why})`);
     try {
       await device.connection.close();
     } catch (error) {
-      this.logger.debug(`headset: closing ${path} failed: ${messageOf(error)}`);
+      this.logger.debug(`headset: closing ${device.info.path} failed: ${messageOf(error)}`);
     }
+  }
+
+  /** Ends every device-page try; true when there was one. */
+  private endTries(): boolean {
+    let ended = false;
+    for (const known of this.known.values()) {
+      if (known.trying.size === 0) continue;
+      known.trying.clear();
+      ended = true;
+    }
+    return ended;
+  }
+
+  /** The calls' shadow, or on a device being tried from the device page, exactly what is tried. */
+  private shadowFor(device: OpenDevice, shadow: ControlValues): ControlValues {
+    const trying = this.known.get(device.info.path)?.trying;
+    if (!trying || trying.size === 0) return shadow;
+    const tried: ControlValues = {};
+    for (const name of Object.keys(shadow) as (keyof ControlValues)[]) tried[name] = trying.has(name as HeadsetOutput) ? 1 : 0;
+    for (const name of trying) tried[name] = 1;
+    return tried;
   }
 
   // ------------------------------------------------------------------ LEDs
@@ -331,7 +515,9 @@ export class HeadsetController {
    * Each output report whole from the shadow; unchanged ones are skipped unless forced. The writes
    * start now, in order; the promise (which never rejects) is for those who wait for them.
    */
-  private writeDevice(device: OpenDevice, shadow: ControlValues, force: boolean): Promise<void> {
+  private writeDevice(device: OpenDevice, calls: ControlValues, force: boolean): Promise<void> {
+    const shadow = this.shadowFor(device, calls);
+    const record = this.known.get(device.info.path)?.record;
     const writes: Promise<void>[] = [];
     let offHookWritten = false;
     for (const report of this.outputReports(device)) {
@@ -339,6 +525,7 @@ export class HeadsetController {
       const text = hex(bytes);
       if (!force && device.written.get(report.reportId) === text) continue;
       device.written.set(report.reportId, text);
+      record?.add('output', bytes, this.clock.now());
       if (report.controls.some((c) => c.name === 'offHookLed')) offHookWritten = true;
       writes.push(
         device.connection.write(bytes).catch((error: unknown) => {
@@ -358,6 +545,7 @@ export class HeadsetController {
   private onReport(path: string, data: Uint8Array): void {
     const device = this.open.get(path);
     if (!device) return;
+    this.known.get(path)?.record.add('input', data, this.clock.now());
     try {
       this.handleReport(device, data);
     } catch (error) {
@@ -376,6 +564,7 @@ export class HeadsetController {
       return;
     }
     const { report, values } = decoded.value;
+    this.announceInput(device, report, values);
     const bytes = hex(data);
     const last = device.lastReport.get(report.reportId);
     device.lastReport.set(report.reportId, { bytes, at: now });
@@ -433,6 +622,17 @@ export class HeadsetController {
       }
     }
     this.refresh(acknowledge ? device : null);
+  }
+
+  /** Every report that decodes goes to the live view, duplicates and echoes included. */
+  private announceInput(device: OpenDevice, report: ReportLayout, values: ControlValues): void {
+    const names = [...new Set(report.controls.map((c) => c.name))] as InputName[];
+    if (names.length === 0) return;
+    try {
+      this.onInput({ id: device.info.path, values: names.map((name) => ({ name, value: values[name] ?? 0 })) });
+    } catch (error) {
+      this.logger.warn(`headset: announcing an input report failed: ${messageOf(error)}`);
+    }
   }
 
   /** Returns true when the report was a request the device expects an answer to. */

@@ -95,6 +95,9 @@ function readControl(control: Control, body: Uint8Array): number {
   if (control.logicalMin < 0 && control.bitSize > 0 && raw >= 2 ** (control.bitSize - 1)) value = raw - 2 ** control.bitSize;
   if (!isArray(control)) return value;
   if (value < control.logicalMin || value > control.logicalMax) return 0;
+  // All bits 0 is a device at rest, even where index 0 names a key (Jabra's keypad has no Null
+  // State and sends 0 in every report): reading it as Phone Key 0 would press 0 all day.
+  if (raw === 0) return 0;
   const usage = (control.usageMin ?? 0) + (value - control.logicalMin);
   return usage <= (control.usageMax ?? usage) ? usage : 0;
 }

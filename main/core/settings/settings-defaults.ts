@@ -14,6 +14,7 @@ export function defaultSettings(): Settings {
     },
     audio: { inputDeviceId: '', outputDeviceId: '', ringtoneDeviceId: '' },
     ui: { locale: 'auto' },
+    headsets: { enabled: true, ignored: [] },
   };
 }
 

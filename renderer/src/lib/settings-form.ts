@@ -1,6 +1,6 @@
 // The settings form's values and their conversion to and from the contract's Settings. Pure, so
 // the conversion is unit-tested without a DOM.
-import type { DtmfMode, IceServer, Locale, Settings, SettingsView } from '../../../preload/contract.ts';
+import type { DtmfMode, HeadsetKey, IceServer, Locale, Settings, SettingsView } from '../../../preload/contract.ts';
 
 export interface SettingsFormValues {
   wsUrl: string;
@@ -18,6 +18,9 @@ export interface SettingsFormValues {
   outputDeviceId: string;
   ringtoneDeviceId: string;
   locale: 'auto' | Locale;
+  headsetsEnabled: boolean;
+  /** Devices not used for calls, including ones not plugged in now (kept as they were). */
+  headsetsIgnored: HeadsetKey[];
 }
 
 /** The form's fields, by the settings path main names in invalid-settings `fields`. */
@@ -34,6 +37,8 @@ export const FIELD_PATHS = {
   outputDeviceId: 'audio.outputDeviceId',
   ringtoneDeviceId: 'audio.ringtoneDeviceId',
   locale: 'ui.locale',
+  headsetsEnabled: 'headsets.enabled',
+  headsetsIgnored: 'headsets.ignored',
 } as const satisfies Partial<Record<keyof SettingsFormValues, string>>;
 
 export function iceServersToText(servers: IceServer[]): string {
@@ -72,6 +77,8 @@ export function formFromSettings(view: SettingsView): SettingsFormValues {
     outputDeviceId: view.audio.outputDeviceId,
     ringtoneDeviceId: view.audio.ringtoneDeviceId,
     locale: view.ui.locale,
+    headsetsEnabled: view.headsets.enabled,
+    headsetsIgnored: [...view.headsets.ignored],
   };
 }
 
@@ -96,6 +103,7 @@ export function settingsFromForm(
       ringtoneDeviceId: form.ringtoneDeviceId,
     },
     ui: { locale: form.locale },
+    headsets: { enabled: form.headsetsEnabled, ignored: [...form.headsetsIgnored] },
   };
   const password = form.password !== '' ? form.password : form.clearPassword ? null : undefined;
   return { settings, password };

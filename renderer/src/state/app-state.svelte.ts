@@ -4,6 +4,7 @@
 import type { AccountStatus, AppState, Call, ErrorInfo, Locale, Settings, SettingsView } from '../../../preload/contract.ts';
 import type { ConnectionState, RendererApi, Result } from '../lib/api.ts';
 import { I18n } from '../i18n/i18n.svelte.ts';
+import { HeadsetsState } from './headsets-state.svelte.ts';
 
 const INITIAL_ACCOUNT: AccountStatus = { state: 'unconfigured', aor: null, error: null, retryAt: null, attempts: 0 };
 
@@ -197,6 +198,7 @@ export class AppStore {
   readonly account: AccountState;
   readonly calls: CallsState;
   readonly settings: SettingsState;
+  readonly headsets: HeadsetsState;
   readonly i18n: I18n;
   readonly #api: RendererApi;
 
@@ -205,6 +207,7 @@ export class AppStore {
     this.account = new AccountState(api);
     this.calls = new CallsState(api);
     this.settings = new SettingsState(api);
+    this.headsets = new HeadsetsState(api);
     this.connection = api.connection;
     this.i18n = new I18n(() => ({
       preference: (this.settings.view?.ui.locale ?? 'auto') satisfies 'auto' | Locale,
@@ -215,6 +218,8 @@ export class AppStore {
     api.on('settings:changed', (s) => (this.settings.view = s));
     api.on('account:changed', (a) => (this.account.status = a));
     api.on('calls:changed', (c) => { this.calls.replace(c); });
+    api.on('headsets:changed', (h) => { this.headsets.replace(h); });
+    api.on('headsets:input', (e) => { this.headsets.input(e); });
     api.onConnectionChange((state) => (this.connection = state));
     api.onReconnected(() => void this.load());
   }
@@ -235,6 +240,7 @@ export class AppStore {
     this.settings.view = state.settings;
     this.account.status = state.account;
     this.calls.replace(state.calls);
+    this.headsets.replace(state.headsets);
     this.loadError = null;
     this.loaded = true;
   }

@@ -127,5 +127,6 @@ function validSettings() {
     },
     audio: { inputDeviceId: '', outputDeviceId: '', ringtoneDeviceId: '' },
     ui: { locale: 'auto' as const },
+    headsets: { enabled: true, ignored: [] },
   };
 }

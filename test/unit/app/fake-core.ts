@@ -17,6 +17,7 @@ export const cannedSettings: SettingsView = {
   },
   audio: { inputDeviceId: '', outputDeviceId: '', ringtoneDeviceId: '' },
   ui: { locale: 'auto' },
+  headsets: { enabled: true, ignored: [] },
   hasPassword: false,
 };
 
@@ -108,6 +109,18 @@ export function createFakeCore(options: CoreOptions): FakeCore {
       record('calls:dtmf', args, sender);
       return null;
     },
+    'headsets:list': async (args, sender) => {
+      record('headsets:list', args, sender);
+      return [];
+    },
+    'headsets:try': async (args, sender) => {
+      record('headsets:try', args, sender);
+      throw new AppError('no-such-device', `no headset ${args.id}`);
+    },
+    'headsets:supportBundle': async (args, sender) => {
+      record('headsets:supportBundle', args, sender);
+      throw new AppError('no-such-device', `no headset ${args.id}`);
+    },
     'media:ready': async (args, sender) => {
       record('media:ready', args, sender);
       return null;
@@ -136,6 +149,7 @@ export function createFakeCore(options: CoreOptions): FakeCore {
         settings: cannedSettings,
         account: core.account,
         calls: [],
+        headsets: [],
       };
     },
     start() {

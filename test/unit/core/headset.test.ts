@@ -159,6 +159,48 @@ describe('a headset in the core', () => {
     await h.events.until('resent', () => device.written.length > before);
   });
 
+  it('the device page: listed in app state and events, live input, LED try, bundle, and the settings choose devices', async () => {
+    const jabra = transport.plug('jabra-evolve-link-ms.hex');
+    transport.plug('logitech-g535.hex');
+    await ready();
+    const listed = await h.core.handlers['headsets:list'](undefined, sender);
+    expect(listed.map((v) => `${v.key} ${v.status}`).sort()).toEqual(['046d:0ac4 no-call-controls', '0b0e:0307 in-use']);
+    expect(h.core.getState().headsets).toEqual(listed);
+
+    jabra.press('phoneMute');
+    const input = h.events.last('headsets:input');
+    expect(input?.id).toBe(jabra.info.path);
+    expect(input?.values).toContainEqual({ name: 'phoneMute', value: 1 });
+
+    await h.core.handlers['headsets:try']({ id: jabra.info.path, outputs: ['ringLed'] }, sender);
+    expect(jabra.leds().ringLed).toBe(1);
+    await expect(h.core.handlers['headsets:try']({ id: 'nope', outputs: [] }, sender)).rejects.toMatchObject({ code: 'no-such-device' });
+    const bundle = await h.core.handlers['headsets:supportBundle']({ id: jabra.info.path }, sender);
+    expect(JSON.parse(bundle.json)).toMatchObject({ device: { vendorId: '0b0e' } });
+
+    const off: Settings = { ...account(), headsets: { enabled: true, ignored: ['0b0e:0307'] } };
+    await h.core.handlers['settings:save']({ settings: off }, sender);
+    expect(jabra.isOpen).toBe(false);
+    expect(h.events.last('headsets:changed')?.find((v) => v.key === '0b0e:0307')?.status).toBe('switched-off');
+    // Saved: a restart keeps the device off.
+    expect(h.core.getState().settings.headsets.ignored).toEqual(['0b0e:0307']);
+  });
+
+  it('a device switched off in the saved settings is never opened at start', async () => {
+    const jabra = transport.plug('jabra-evolve-link-ms.hex');
+    h = makeCore({ settings: { ...account(), headsets: { enabled: true, ignored: ['0b0e:0307'] } }, hidTransport: transport });
+    await h.core.start();
+    expect(jabra.openCount).toBe(0);
+    expect(h.core.getState().headsets[0]?.status).toBe('switched-off');
+  });
+
+  it('without a HID transport the device page is empty and refuses ids', async () => {
+    h = makeCore({ settings: account() });
+    await h.core.start();
+    expect(await h.core.handlers['headsets:list'](undefined, sender)).toEqual([]);
+    await expect(h.core.handlers['headsets:supportBundle']({ id: 'x' }, sender)).rejects.toMatchObject({ code: 'no-such-device' });
+  });
+
   it('a core without a HID transport starts and stops as before', async () => {
     h = makeCore({ settings: account() });
     await h.core.start();

@@ -28,11 +28,12 @@ async function saveError(s: SettingsStore, settings: Settings): Promise<AppError
 }
 
 describe('defaults', () => {
-  it('are an empty account with RFC 4733 DTMF, no ICE servers, register on start, system devices and locale', () => {
+  it('are an empty account with RFC 4733 DTMF, no ICE servers, register on start, system devices and locale, every headset', () => {
     expect(defaultSettings()).toEqual({
       account: { wsUrl: '', sipUri: '', authUser: '', displayName: '', dtmfMode: 'rfc4733', iceServers: [], registerOnStart: true },
       audio: { inputDeviceId: '', outputDeviceId: '', ringtoneDeviceId: '' },
       ui: { locale: 'auto' },
+      headsets: { enabled: true, ignored: [] },
     });
     expect(Settings.safeParse(defaultSettings()).success).toBe(true);
   });

@@ -53,10 +53,12 @@ const appState: AppState = {
     account: { wsUrl: '', sipUri: '', authUser: '', displayName: '', dtmfMode: 'rfc4733', iceServers: [], registerOnStart: true },
     audio: { inputDeviceId: '', outputDeviceId: '', ringtoneDeviceId: '' },
     ui: { locale: 'auto' },
+    headsets: { enabled: true, ignored: [] },
     hasPassword: false,
   },
   account: { state: 'unconfigured', aor: null, error: null, retryAt: null, attempts: 0 },
   calls: [],
+  headsets: [],
 };
 
 describe('WebApi', () => {

@@ -15,6 +15,7 @@ const view: SettingsView = {
   },
   audio: { inputDeviceId: 'mic', outputDeviceId: '', ringtoneDeviceId: 'spk' },
   ui: { locale: 'auto' },
+  headsets: { enabled: true, ignored: [] },
   hasPassword: true,
 };
 

@@ -2,7 +2,7 @@
 // mute and hang-up) and that answers the controller's requests the way the core would, publishing
 // the new list afterwards as `calls:changed` does. Plus the rig that wires it all together.
 import type { Call, CallState } from '../../../../preload/contract.ts';
-import { HeadsetController, type CallControl, type HeadsetTiming } from '../../../../main/core/hid/headset-controller.ts';
+import { HeadsetController, type CallControl, type HeadsetControllerOptions, type HeadsetTiming } from '../../../../main/core/hid/headset-controller.ts';
 import { ReplayTransport } from '../../../support/hid-replay.ts';
 import { FakeClock, RecordingLogger } from '../../core/support/fakes.ts';
 
@@ -121,12 +121,14 @@ export interface Rig {
   controller: HeadsetController;
 }
 
-export function makeRig(timing: Partial<HeadsetTiming> = {}): Rig {
+type RigOptions = Pick<HeadsetControllerOptions, 'settings' | 'onDevicesChanged' | 'onInput' | 'about'>;
+
+export function makeRig(timing: Partial<HeadsetTiming> = {}, options: RigOptions = {}): Rig {
   const clock = new FakeClock();
   const logger = new RecordingLogger();
   const transport = new ReplayTransport(clock);
   const desk = new CallDesk();
-  const controller = new HeadsetController({ transport, calls: desk, clock, logger, timing });
+  const controller = new HeadsetController({ transport, calls: desk, clock, logger, timing, ...options });
   desk.publish = (calls) => {
     controller.updateCalls(calls);
   };

@@ -69,6 +69,9 @@ describe('input reports', () => {
     const bytes = encodeInputReport(layout, report, { keypad: 0xb5 });
     const decoded = decodeInputReport(layout, bytes);
     expect(decoded.ok && decoded.value.values.keypad).toBe(0xb5);
+    // At rest every Jabra report carries index 0 in the keypad field: no key, not Phone Key 0.
+    const idle = decodeInputReport(layout, encodeInputReport(layout, report, {}));
+    expect(idle.ok && idle.value.values.keypad).toBe(0);
   });
 
   it('sign-extends fields with a negative logical minimum', () => {
