@@ -3,6 +3,7 @@
 //   dist/main/web-host.mjs       the web host (`npm run web`)
 //   dist/main/start.mjs          `npm start`: Electron if its binary is installed, else the web host
 //   dist/main/hid-cli.mjs        `npm run hid`: report descriptors and telephony layouts of headsets
+//   dist/main/history-worker.mjs the worker thread the call history's SQLite runs in
 //   dist/preload/index.cjs       the preload: ONE CommonJS file, because a sandboxed preload can
 //                                require only 'electron' and a few Node built-ins; zod is bundled in
 import { build } from 'esbuild';
@@ -26,6 +27,7 @@ await Promise.all([
       'web-host': 'main/web/web-host-cli.ts',
       start: 'main/start.ts',
       'hid-cli': 'main/tools/hid-cli.ts',
+      'history-worker': 'main/host/history/history-worker.ts',
     },
     outdir: 'dist/main',
     outExtension: { '.js': '.mjs' },

@@ -1,0 +1,62 @@
+// The store on the caller's thread: each method runs the engine synchronously and returns a
+// settled promise. An import yields to the event loop between batches.
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { HistoryStore } from '../../core/history/history-store.ts';
+import type { Logger } from '../../core/ports.ts';
+import { batches, IMPORT_BATCH } from './engine-api.ts';
+import { HistoryEngine } from './history-engine.ts';
+import { checkContacts } from './history-limits.ts';
+
+
+export class InThreadHistoryStore implements HistoryStore {
+  private readonly engine: HistoryEngine;
+
+  constructor(file: string, logger: Logger) {
+    this.engine = new HistoryEngine(file, logger);
+  }
+
+  /** Runs now; a throw becomes a rejection, as it would across the worker. */
+  private settle<T>(fn: () => T): Promise<T> {
+    try {
+      return Promise.resolve(fn());
+    } catch (err) {
+      this.engine.noteError(err);
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  open: HistoryStore['open'] = () => this.settle(() => this.engine.open());
+  close: HistoryStore['close'] = () => this.settle(() => { this.engine.close(); });
+  insertCall: HistoryStore['insertCall'] = (record) => this.settle(() => this.engine.insertCall(record));
+  updateCall: HistoryStore['updateCall'] = (id, patch) => this.settle(() => { this.engine.updateCall(id, patch); });
+  getCall: HistoryStore['getCall'] = (id) => this.settle(() => this.engine.getCall(id));
+  queryCalls: HistoryStore['queryCalls'] = (query) => this.settle(() => this.engine.queryCalls(query));
+  wrapUp: HistoryStore['wrapUp'] = (id, change) => this.settle(() => this.engine.wrapUp(id, change));
+  deleteCalls: HistoryStore['deleteCalls'] = (ids) => this.settle(() => this.engine.deleteCalls(ids));
+  clearCalls: HistoryStore['clearCalls'] = () => this.settle(() => this.engine.clearCalls());
+  deleteStartedBefore: HistoryStore['deleteStartedBefore'] = (epochMs) => this.settle(() => this.engine.deleteStartedBefore(epochMs));
+  markMissedSeen: HistoryStore['markMissedSeen'] = () => this.settle(() => { this.engine.markMissedSeen(); });
+  unseenMissed: HistoryStore['unseenMissed'] = () => this.settle(() => this.engine.unseenMissed());
+  lookupNumber: HistoryStore['lookupNumber'] = (e164, digits, excludeCallId, recentLimit) =>
+    this.settle(() => this.engine.lookupNumber(e164, digits, excludeCallId, recentLimit));
+  queryContacts: HistoryStore['queryContacts'] = (query) => this.settle(() => this.engine.queryContacts(query));
+  saveContact: HistoryStore['saveContact'] = (contact) => this.settle(() => this.engine.saveContact(contact));
+  deleteContact: HistoryStore['deleteContact'] = (id) => this.settle(() => this.engine.deleteContact(id));
+  allContacts: HistoryStore['allContacts'] = () => this.settle(() => this.engine.allContacts());
+
+  async importContacts(contacts: Parameters<HistoryStore['importContacts']>[0], onProgress: (done: number) => void): Promise<number> {
+    const parts = batches(contacts, IMPORT_BATCH);
+    // Every contact is checked before the first is written: a bad one refuses the whole import.
+    for (const [i, part] of parts.entries()) {
+      checkContacts(part, i * IMPORT_BATCH);
+      await nextTurn();
+    }
+    let done = 0;
+    for (const part of parts) {
+      done += this.engine.importContactsBatch(part);
+      onProgress(done);
+      await nextTurn();
+    }
+    return done;
+  }
+}
