@@ -18,6 +18,13 @@ export const ErrorCode = z.enum([
   'invalid-number', // a dial target that is not a phone number or SIP URI
   'no-such-call',
   'no-such-device', // a headset id that is not (or no longer) listed or open
+  'no-such-record', // a history row that does not exist (deleted meanwhile)
+  'no-such-contact',
+  'no-such-import', // an import id that is unknown, finished or cancelled
+  'import-too-large', // more text than the import said it would send, or over the limit
+  'import-unreadable', // the file has no columns we can map, or no card at all
+  'history-unavailable', // the history database could not be opened
+  'crm-not-configured', // no CRM URL template, or it gives no URL for this call
   'invalid-call-state', // e.g. answer on an outgoing call
   'media-unavailable', // no media engine is attached (renderer not ready)
   'media-failed',
@@ -39,7 +46,14 @@ export type ErrorInfo = z.infer<typeof ErrorInfo>;
  * Reason codes in ErrorInfo.fields for invalid-settings (field path -> one of these). The renderer
  * has catalog text for each under `settings.errors.<code>`; an unknown code shows a generic text.
  */
-export const SettingsFieldError = z.enum(['required', 'invalid-ws-url', 'invalid-sip-uri', 'invalid-ice-url']);
+export const SettingsFieldError = z.enum([
+  'required',
+  'invalid-ws-url',
+  'invalid-sip-uri',
+  'invalid-ice-url',
+  'invalid-country', // not a country libphonenumber knows
+  'invalid-crm-template', // not an http(s) URL once filled in, or an unknown placeholder
+]);
 export type SettingsFieldError = z.infer<typeof SettingsFieldError>;
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
@@ -95,11 +109,42 @@ export const HeadsetSettings = z.object({
 });
 export type HeadsetSettings = z.infer<typeof HeadsetSettings>;
 
+/** Phone numbers: how numbers without a country code are read (E.164 normalisation). */
+export const NumberSettings = z.object({
+  /** ISO 3166 alpha-2 ('US', 'DE', 'CN'); '' follows the OS locale's region. */
+  defaultCountry: z.union([z.literal(''), z.string().regex(/^[A-Z]{2}$/)]),
+});
+export type NumberSettings = z.infer<typeof NumberSettings>;
+
+export const HistorySettings = z.object({
+  /** Calls older than this many days are deleted; 0 keeps every call. */
+  retentionDays: z.number().int().min(0).max(36_500),
+});
+export type HistorySettings = z.infer<typeof HistorySettings>;
+
+export const CrmAutoOpen = z.enum(['off', 'on-ring', 'on-answer']);
+export type CrmAutoOpen = z.infer<typeof CrmAutoOpen>;
+
+export const ScreenPopSettings = z.object({
+  /**
+   * A CRM page for the caller, e.g. `https://crm.example.com/search?phone={e164}&name={name}`.
+   * Placeholders: {e164} {number} {digits} {name} {company} {crmId} {direction} {callId}; each
+   * is URL-encoded. '' means no CRM link.
+   */
+  crmUrlTemplate: z.string().max(2048),
+  /** Open the CRM page in the system browser by itself: never, when a call rings, when answered. */
+  crmAutoOpen: CrmAutoOpen,
+});
+export type ScreenPopSettings = z.infer<typeof ScreenPopSettings>;
+
 export const Settings = z.object({
   account: AccountSettings,
   audio: AudioSettings,
   ui: UiSettings,
   headsets: HeadsetSettings,
+  numbers: NumberSettings,
+  history: HistorySettings,
+  screenPop: ScreenPopSettings,
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -151,6 +196,7 @@ export const AccountStatus = z.object({
 export type AccountStatus = z.infer<typeof AccountStatus>;
 
 export const CallDirection = z.enum(['incoming', 'outgoing']);
+export type CallDirection = z.infer<typeof CallDirection>;
 export const CallState = z.enum([
   'dialing', // outgoing, INVITE not yet answered by anything
   'ringing', // outgoing, 180/183 received
@@ -195,6 +241,189 @@ export const Call = z.object({
   endStatus: z.number().int().nullable(),
 });
 export type Call = z.infer<typeof Call>;
+
+// ---------------------------------------------------------------------------------------------
+// Call history, contacts and the screen-pop (SQLite in main; see ARCHITECTURE.md).
+
+export const CallOutcome = z.enum([
+  'in-progress', // not ended yet (or the app stopped mid-call; see ARCHITECTURE.md)
+  'answered',
+  'missed', // incoming, the caller gave up or it was answered elsewhere
+  'rejected', // declined: by the user (incoming) or by the other side (outgoing, 603)
+  'no-answer', // outgoing, we gave up (cancelled) before an answer
+  'busy',
+  'failed',
+  'transferred',
+  'forwarded',
+]);
+export type CallOutcome = z.infer<typeof CallOutcome>;
+
+const RecordText = z.string().max(10_000);
+export const Tag = z.string().min(1).max(40);
+
+/** A contact as the screen-pop and the history show it. */
+export const ContactSummary = z.object({
+  id: z.number().int(),
+  name: z.string().max(512),
+  company: z.string().max(512),
+  crmId: z.string().max(256),
+});
+export type ContactSummary = z.infer<typeof ContactSummary>;
+
+export const CallRecord = z.object({
+  /** Row id in the history; grows with time. */
+  id: z.number().int(),
+  /** The live call's id while it exists (links a record to `calls:changed`). */
+  callId: z.string().max(64),
+  direction: CallDirection,
+  /** The account's address of record the call belonged to. */
+  account: z.string().max(1024),
+  remoteUri: z.string().max(1024),
+  /** The number as received or dialled. */
+  number: z.string().max(256),
+  /** Normalised E.164 (+15551234567) when the number is a phone number; null for SIP names. */
+  e164: z.string().max(32).nullable(),
+  /** For display: national format for the default country, international otherwise. */
+  numberDisplay: z.string().max(256),
+  displayName: z.string().max(512),
+  startedAt: z.number(),
+  answeredAt: z.number().nullable(),
+  endedAt: z.number().nullable(),
+  /** Seconds from answer to end; null when never answered. */
+  durationS: z.number().nullable(),
+  outcome: CallOutcome,
+  /** The user's wrap-up code, e.g. 'sale', 'support'; '' for none. */
+  disposition: z.string().max(64),
+  notes: RecordText,
+  tags: z.array(Tag).max(20),
+  transferTarget: z.string().max(1024).nullable(),
+  /** A missed call the user has not seen yet. */
+  unseen: z.boolean(),
+  /** The contact matched by number (at query time). */
+  contact: ContactSummary.nullable(),
+});
+export type CallRecord = z.infer<typeof CallRecord>;
+
+export const HistoryFilter = z.object({
+  /** 'missed' is incoming calls that were missed. */
+  kind: z.enum(['all', 'missed', 'incoming', 'outgoing']),
+  /** Epoch ms, inclusive start and exclusive end; null for open. */
+  from: z.number().nullable(),
+  to: z.number().nullable(),
+  /** Address of record; '' for every account. */
+  account: z.string().max(1024),
+});
+export type HistoryFilter = z.infer<typeof HistoryFilter>;
+
+export const HistoryQuery = z.object({
+  /** Free text: names, numbers (any format, digits match anywhere), notes, tags, companies. */
+  text: z.string().max(200),
+  filter: HistoryFilter,
+  /** Keyset paging: rows older than this row id (the last row of the previous page). */
+  beforeId: z.number().int().nullable(),
+  limit: z.number().int().min(1).max(500),
+});
+export type HistoryQuery = z.infer<typeof HistoryQuery>;
+
+export const HistoryPage = z.object({
+  rows: z.array(CallRecord),
+  /** More rows match beyond this page. */
+  hasMore: z.boolean(),
+});
+export type HistoryPage = z.infer<typeof HistoryPage>;
+
+export const HistorySummary = z.object({
+  /** Missed calls the user has not seen (the badge). */
+  unseenMissed: z.number().int(),
+  /** Bumped on every change, so open lists know to refresh. */
+  revision: z.number().int(),
+});
+export type HistorySummary = z.infer<typeof HistorySummary>;
+
+export const ContactNumber = z.object({
+  /** 'work', 'mobile', 'home', 'other' or a custom label. */
+  label: z.string().max(64),
+  number: z.string().min(1).max(256),
+});
+
+export const Contact = z.object({
+  /** null when creating. */
+  id: z.number().int().nullable(),
+  name: z.string().min(1).max(512),
+  company: z.string().max(512),
+  email: z.string().max(512),
+  crmId: z.string().max(256),
+  notes: RecordText,
+  numbers: z.array(ContactNumber).max(32),
+});
+export type Contact = z.infer<typeof Contact>;
+
+export const ContactQuery = z.object({
+  /** Names and companies by word prefix; digits match numbers anywhere. */
+  text: z.string().max(200),
+  /** Keyset paging by name, then id. */
+  after: z.object({ name: z.string().max(512), id: z.number().int() }).nullable(),
+  limit: z.number().int().min(1).max(500),
+});
+export type ContactQuery = z.infer<typeof ContactQuery>;
+
+export const ImportFormat = z.enum(['csv', 'vcard']);
+export type ImportFormat = z.infer<typeof ImportFormat>;
+
+export const ImportRowError = z.object({
+  /** 1-based line (CSV) or card number (vCard) in the file. */
+  row: z.number().int(),
+  code: z.enum([
+    'no-name', // no name, no company: nothing to call the contact
+    'no-number', // no usable phone number
+    'invalid-number', // a number that is not one (kept as text where possible)
+    'malformed', // the row or card cannot be read (unbalanced quotes, no END:VCARD, ...)
+    'too-long', // a field over its limit
+  ]),
+  /** The offending text, cut to 200 characters, for the report. */
+  text: z.string().max(200),
+});
+export type ImportRowError = z.infer<typeof ImportRowError>;
+
+export const ImportPreview = z.object({
+  importId: z.string().max(64),
+  /** Rows (cards) in the file. */
+  total: z.number().int(),
+  /** The first rows as they would be imported. */
+  sample: z.array(Contact).max(20),
+  /** CSV: which column became which field ('' for ignored columns). */
+  columns: z.array(z.object({ header: z.string().max(200), field: z.string().max(32) })),
+  errors: z.array(ImportRowError).max(1000),
+  /** Errors beyond the first 1000. */
+  moreErrors: z.number().int(),
+  /** Contacts that will be imported without a phone number (found by name, never by a call). */
+  withoutNumber: z.number().int(),
+});
+export type ImportPreview = z.infer<typeof ImportPreview>;
+
+export const ImportResult = z.object({
+  imported: z.number().int(),
+  skipped: z.number().int(),
+  errors: z.array(ImportRowError).max(1000),
+  moreErrors: z.number().int(),
+});
+export type ImportResult = z.infer<typeof ImportResult>;
+
+/** What the screen-pop card shows for a call, ringing or dialled. */
+export const ScreenPop = z.object({
+  callId: z.string().max(64),
+  numberDisplay: z.string().max(256),
+  e164: z.string().max(32).nullable(),
+  contact: ContactSummary.extend({ notes: RecordText, email: z.string().max(512) }).nullable(),
+  /** The last calls with this number (newest first, at most 5), with their notes. */
+  recent: z.array(CallRecord).max(5),
+  /** Every call with this number, and when the last one was (before this one). */
+  totalCalls: z.number().int(),
+  lastCallAt: z.number().nullable(),
+  /** The CRM page built from the template; null without a template. */
+  crmUrl: z.string().max(4096).nullable(),
+});
+export type ScreenPop = z.infer<typeof ScreenPop>;
 
 // ---------------------------------------------------------------------------------------------
 // USB headsets and desk phones (the device page in settings).
@@ -252,6 +481,11 @@ export const AppState = z.object({
   account: AccountStatus,
   calls: z.array(Call),
   headsets: z.array(HeadsetView),
+  history: HistorySummary,
+  /** Screen-pops of the calls in `calls`. */
+  screenPops: z.array(ScreenPop),
+  /** The history database was unreadable at start and set aside: where it went (shown once). */
+  historyMovedAside: z.string().nullable(),
 });
 export type AppState = z.infer<typeof AppState>;
 
@@ -344,6 +578,37 @@ export const commands = {
     result: z.null(),
   },
 
+  'history:query': { args: HistoryQuery, result: HistoryPage },
+  /** Notes, disposition and tags of one record (wrap-up). */
+  'history:update': {
+    args: z.object({ id: z.number().int(), notes: RecordText.optional(), disposition: z.string().max(64).optional(), tags: z.array(Tag).max(20).optional() }),
+    result: CallRecord,
+  },
+  'history:delete': { args: z.object({ ids: z.array(z.number().int()).min(1).max(10_000) }), result: HistorySummary },
+  'history:clear': { args: z.void(), result: HistorySummary },
+  /** The user has looked at the missed calls: the badge clears. */
+  'history:markSeen': { args: z.void(), result: HistorySummary },
+  /** Calls the history row's number back (the account it came in on, when there are several). */
+  'history:callBack': { args: z.object({ id: z.number().int() }), result: Call },
+
+  'contacts:query': { args: ContactQuery, result: z.object({ contacts: z.array(Contact), hasMore: z.boolean() }) },
+  'contacts:save': { args: Contact, result: Contact },
+  'contacts:delete': { args: z.object({ id: z.number().int() }), result: z.null() },
+  /**
+   * Import in three steps, because a file can be far bigger than one message: begin, send the text
+   * in chunks (each at most 128 KiB of UTF-8), then preview. `contacts:import` then writes it,
+   * with `contacts:importProgress` events; `contacts:importCancel` drops it at any point.
+   */
+  'contacts:importBegin': { args: z.object({ format: ImportFormat, size: z.number().int().min(0).max(64 * 1024 * 1024) }), result: z.object({ importId: z.string().max(64) }) },
+  'contacts:importChunk': { args: z.object({ importId: z.string().max(64), text: z.string().max(131_072) }), result: z.null() },
+  'contacts:importPreview': { args: z.object({ importId: z.string().max(64) }), result: ImportPreview },
+  'contacts:import': { args: z.object({ importId: z.string().max(64) }), result: ImportResult },
+  'contacts:importCancel': { args: z.object({ importId: z.string().max(64) }), result: z.null() },
+  /** Every contact as CSV (the same columns the import reads). */
+  'contacts:export': { args: z.void(), result: z.object({ fileName: z.string().max(256), csv: z.string() }) },
+  /** Opens the call's CRM page in the system browser. */
+  'calls:openCrm': { args: CallRef, result: z.null() },
+
   /** Every HID device seen that could be a headset, with what Hookswitch does with it. */
   'headsets:list': { args: z.void(), result: z.array(HeadsetView) },
   /**
@@ -384,6 +649,11 @@ export const events = {
   /** The full list of live calls plus calls that ended in the last few seconds. */
   'calls:changed': z.array(Call),
   'headsets:changed': z.array(HeadsetView),
+  /** The history changed (a call started or ended, a note, a delete): lists refresh, badge moves. */
+  'history:changed': HistorySummary,
+  /** A screen-pop is ready (or changed, e.g. the caller's name arrived) for a live call. */
+  'calls:screenPop': ScreenPop,
+  'contacts:importProgress': z.object({ importId: z.string().max(64), done: z.number().int(), total: z.number().int() }),
   /** A telephony input report from an open device (the device page's live view). */
   'headsets:input': HeadsetInputEvent,
   /** A request for the media engine; answer with `media:respond`. */

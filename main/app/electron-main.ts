@@ -17,7 +17,9 @@ import { defaultRendererDir } from '../host/package-paths.ts';
 import { keepRunningOnUncaughtErrors } from '../host/process-guards.ts';
 import type { ProcessEvents } from '../host/process-guards.ts';
 import { APP_INDEX_URL, handleAppProtocol, registerAppScheme } from './app-protocol.ts';
+import { createHistoryStore } from '../host/history/create-history-store.ts';
 import { createHostHidTransport } from './hid/host-hid-transport.ts';
+import { openExternal } from './open-external.ts';
 import { createIpcEventSink, installIpcGuard } from './ipc-guard.ts';
 import { createMainWindow, showWindow } from './main-window.ts';
 import { watchNetwork } from './network-watch.ts';
@@ -171,6 +173,10 @@ export function startElectronApp(options: ElectronAppOptions = {}): { ready: Pro
       logger,
       // USB headsets and desk phones; the core resyncs them itself on networkChanged('resume').
       hidTransport: createHostHidTransport(process.platform, logger),
+      history: createHistoryStore({ file: join(userData, 'history.sqlite'), logger }),
+      openUrl: async (url) => {
+        if (!(await openExternal(url))) throw new Error('refused: not an http(s) page');
+      },
     });
     core = built;
 

@@ -2,6 +2,8 @@
 // The implementation lives beside this file; the hosts see only this.
 import type { AppState, Handlers } from '../../preload/contract.ts';
 import type { HidTransport } from './hid/hid-transport.ts';
+import type { ImportParser } from './history/contact-imports.ts';
+import type { HistoryStore } from './history/history-store.ts';
 import type { Clock, EventSink, Logger, SecretStore, SettingsFile } from './ports.ts';
 import type { CoreTiming } from './timing.ts';
 
@@ -23,6 +25,12 @@ export interface CoreOptions {
   random?: () => number;
   /** USB headsets and desk phones as call controls; without it the core has none. */
   hidTransport?: HidTransport;
+  /** Call history and contacts; without it calls work and the history commands say it is off. */
+  history?: HistoryStore;
+  /** Reads contact files for import; the core's own CSV and vCard reader unless a test swaps it. */
+  importParser?: ImportParser;
+  /** Opens a URL in the system browser (the CRM page); absent where the host cannot. */
+  openUrl?: (url: string) => Promise<void>;
 }
 
 export interface Core {

@@ -1,9 +1,13 @@
 // The core's composition root: settings, the media engine port, registration and calls, each
 // built here with its ports, and the contract's handlers on top. Nothing in it knows its host.
-import type { AccountSettings, AppState, EventName, EventPayload, Handlers } from '../../preload/contract.ts';
+import type { AccountSettings, AppState, Call, EventName, EventPayload, Handlers } from '../../preload/contract.ts';
 import type { Core, CoreOptions } from './core.ts';
 import { AppError, messageOf } from './errors.ts';
+import type { ContactWrite } from './history/history-store.ts';
 import { HeadsetController, type CallControl } from './hid/headset-controller.ts';
+import { ContactImports } from './history/contact-imports.ts';
+import { HistoryService, splitSearch, viaStore } from './history/history-service.ts';
+import { contactsCsvFileName, exportContactsCsv, parseContactsFile } from './contacts/contact-files.ts';
 import { RemoteMediaEngine } from './media/remote-media-engine.ts';
 import { silentLogger, systemClock } from './ports.ts';
 import { isAccountConfigured } from './settings/settings-defaults.ts';
@@ -21,6 +25,9 @@ function settled<T>(fn: () => T): Promise<T> {
     resolve(fn());
   });
 }
+
+/** The longest a new call's first appearance waits for its screen-pop. */
+const POP_WAIT_MS = 50;
 
 export function createCore(options: CoreOptions): Core {
   const clock = options.clock ?? systemClock;
@@ -70,8 +77,9 @@ export function createCore(options: CoreOptions): Core {
     isRegistered: () => registration.isRegistered,
     settings: () => settings.settings,
     onCalls: (list) => {
-      publish('calls:changed', list);
       headset?.updateCalls(list);
+      history.updateCalls(list);
+      publishCalls(list);
     },
   });
   media.onGone(() => {
@@ -103,6 +111,44 @@ export function createCore(options: CoreOptions): Core {
       })
     : null;
 
+  const history = new HistoryService({
+    store: options.history ?? null,
+    clock,
+    logger,
+    settings: () => settings.settings,
+    systemLocale: options.systemLocale,
+    account: () => registration.status.aor ?? settings.settings.account.sipUri,
+    onSummary: (summary) => {
+      publish('history:changed', summary);
+    },
+    onScreenPop: (pop) => {
+      publish('calls:screenPop', pop);
+    },
+    openUrl: options.openUrl ?? null,
+  });
+  const imports = new ContactImports(clock, options.importParser ?? parseContactsFile, random);
+
+  // A new call reaches the renderer together with its screen-pop: the list waits for the lookup
+  // (about a millisecond; never more than popWaitMs), so the card is painted once, complete.
+  let heldList: Call[] | null = null;
+  function publishCalls(list: Call[]): void {
+    if (heldList !== null) {
+      heldList = list;
+      return;
+    }
+    const ready = history.popsReady(list);
+    if (ready === null) {
+      publish('calls:changed', list);
+      return;
+    }
+    heldList = list;
+    void settleWithin(ready, POP_WAIT_MS, clock).finally(() => {
+      const latest = heldList ?? list;
+      heldList = null;
+      publish('calls:changed', latest);
+    });
+  }
+
   function noSuchDevice(id: string): Promise<never> {
     return Promise.reject(new AppError('no-such-device', `no headset ${id}`));
   }
@@ -133,6 +179,9 @@ export function createCore(options: CoreOptions): Core {
       account: registration.status,
       calls: calls.list(),
       headsets: headset?.views() ?? [],
+      history: history.summary(),
+      screenPops: history.screenPops(),
+      historyMovedAside: history.movedAside(),
     };
   }
 
@@ -143,6 +192,7 @@ export function createCore(options: CoreOptions): Core {
       const view = await settings.save(next, password);
       publish('settings:changed', view);
       await headset?.configure(settings.settings.headsets);
+      history.settingsChanged();
       await applyAccount(settings.settings.account, 'if-changed');
       return view;
     },
@@ -155,6 +205,60 @@ export function createCore(options: CoreOptions): Core {
     'calls:hold': ({ callId, hold }) => calls.hold(callId, hold),
     'calls:mute': ({ callId, muted }) => calls.mute(callId, muted),
     'calls:dtmf': ({ callId, tones }) => calls.dtmf(callId, tones),
+    'history:query': (query) => history.query(query),
+    'history:update': ({ id, ...change }) => history.update(id, change),
+    'history:delete': ({ ids }) => history.remove(ids),
+    'history:clear': () => history.clear(),
+    'history:markSeen': () => history.markSeen(),
+    'history:callBack': async ({ id }) => calls.dial(await history.callBackTarget(id)),
+    'contacts:query': async ({ text, after, limit }) => {
+      const { words, digits } = splitSearch(text);
+      return viaStore(() => history.store().queryContacts({ words, digits, after, limit }));
+    },
+    'contacts:save': async (contact) => {
+      return viaStore(() => history.store().saveContact(history.contactWrite(contact)));
+    },
+    'contacts:delete': async ({ id }) => {
+      if (!(await viaStore(() => history.store().deleteContact(id)))) throw new AppError('no-such-contact', `no contact ${id}`);
+      return null;
+    },
+    'contacts:importBegin': ({ format, size }) => settled(() => ({ importId: imports.begin(format, size) })),
+    'contacts:importChunk': ({ importId, text }) =>
+      settled(() => {
+        imports.chunk(importId, text);
+        return null;
+      }),
+    'contacts:importPreview': ({ importId }) => settled(() => imports.preview(importId)),
+    'contacts:import': ({ importId }) => {
+      const store = history.store();
+      return imports.run(importId, async (drafts) => {
+        // Normalising 100,000 numbers takes seconds: in slices, so SIP and HID keep flowing.
+        const writes: ContactWrite[] = [];
+        for (let at = 0; at < drafts.length; at += 2000) {
+          for (const d of drafts.slice(at, at + 2000)) writes.push(history.contactWrite({ ...d.contact, id: null }));
+          await new Promise<void>((resolve) => clock.setTimeout(resolve, 0));
+        }
+        return viaStore(() =>
+          store.importContacts(writes, (done) => {
+            publish('contacts:importProgress', { importId, done, total: drafts.length });
+          }),
+        );
+      });
+    },
+    'contacts:importCancel': ({ importId }) =>
+      settled(() => {
+        imports.cancel(importId);
+        return null;
+      }),
+    'contacts:export': async () => ({
+      fileName: contactsCsvFileName(clock.now()),
+      csv: exportContactsCsv(await viaStore(() => history.store().allContacts())),
+    }),
+    'calls:openCrm': ({ callId }) =>
+      settled(() => {
+        history.openCrm(callId);
+        return null;
+      }),
     'headsets:list': () => Promise.resolve(headset?.views() ?? []),
     'headsets:try': async ({ id, outputs }, sender) => {
       if (!headset) return noSuchDevice(id);
@@ -180,6 +284,8 @@ export function createCore(options: CoreOptions): Core {
     start() {
       started ??= (async () => {
         const loaded = await settings.load();
+        // The history opens before the account registers, so the first call is recorded.
+        await history.start();
         // Headsets open alongside the account; one that fails to open never holds up the calls.
         await headset?.configure(loaded.headsets);
         const headsetStarted = headset?.start().catch((err: unknown) => {
@@ -198,6 +304,8 @@ export function createCore(options: CoreOptions): Core {
         // The LEDs go off and the devices close, but a stuck write must not hold up the exit.
         if (headset) await settleWithin(headset.stop(), timing.stopTimeoutMs, clock);
         await registration.stop();
+        imports.dispose();
+        await settleWithin(history.stop(), timing.stopTimeoutMs, clock);
         calls.dispose();
         media.dispose();
       })();

@@ -21,6 +21,7 @@ import { createCore } from '../core/create-core.ts';
 import { describeIssues, registerCommands, unknownCommand } from '../core/dispatch.ts';
 import type { CommandFn } from '../core/dispatch.ts';
 import type { HidTransport } from '../core/hid/hid-transport.ts';
+import type { HistoryStore } from '../core/history/history-store.ts';
 import type { EventSink, Logger } from '../core/ports.ts';
 import { systemClock } from '../core/ports.ts';
 import { settleWithin } from '../core/time-bounds.ts';
@@ -28,6 +29,8 @@ import { createSettingsFile } from '../host/atomic-file.ts';
 import { createConsoleLogger } from '../host/console-logger.ts';
 import { defaultRendererDir, packageVersion } from '../host/package-paths.ts';
 import { contentSecurityPolicy, readRendererFile, securityHeaders } from '../host/renderer-files.ts';
+import { createHistoryStore } from '../host/history/create-history-store.ts';
+import { openUrlInBrowser } from '../host/open-url.ts';
 import { FileSecretStore } from './file-secret-store.ts';
 import { systemLocale } from './system-locale.ts';
 
@@ -49,6 +52,10 @@ export interface WebHostOptions {
   stopTimeoutMs?: number;
   /** USB headsets for the core; tests pass replay devices. Without it there are none. */
   hidTransport?: HidTransport;
+  /** The call history; defaults to SQLite at `<dataDir>/history.sqlite`. false: none. */
+  history?: HistoryStore | false;
+  /** Opens the CRM page; defaults to the system's browser (xdg-open, open, rundll32). */
+  openUrl?: (url: string) => Promise<void>;
 }
 
 export interface WebHost {
@@ -129,6 +136,8 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
     },
   };
 
+  const history =
+    options.history === false ? null : (options.history ?? createHistoryStore({ file: join(dataDir, 'history.sqlite'), logger }));
   const build = options.createCore ?? createCore;
   const core = await build({
     host: 'web',
@@ -139,6 +148,8 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
     events,
     logger,
     ...(options.hidTransport ? { hidTransport: options.hidTransport } : {}),
+    ...(history ? { history } : {}),
+    openUrl: options.openUrl ?? ((url: string) => openUrlInBrowser(url)),
   });
 
   const table = new Map<string, CommandFn>();

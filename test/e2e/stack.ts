@@ -3,10 +3,13 @@
 // on loopback inside the test's network namespace and stopped by the test.
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { HidTransport } from '../../main/core/hid/hid-transport.ts';
 import { startWebHost, type WebHost } from '../../main/web/web-host.ts';
+import { createHistoryStore } from '../../main/host/history/create-history-store.ts';
+import { createConsoleLogger } from '../../main/host/console-logger.ts';
 import { openBrowserPeer, type BrowserPeer } from '../support/browser-peer/index.ts';
 import { launchChromium, TMP_ROOT, type Browser } from '../support/chromium.ts';
 import { startKamailio, type Kamailio, type KamailioOptions } from '../support/kamailio.ts';
@@ -41,6 +44,10 @@ export interface StackOptions {
   locale?: string;
   /** USB headsets the core sees (replay devices); none when absent. */
   hidTransport?: HidTransport;
+  /** Fills the data folder before the web host starts (a history database, settings). */
+  prepareDataDir?: (dataDir: string) => Promise<void>;
+  /** Receives the pages the core opens in "the system browser" (the CRM link). */
+  openUrl?: (url: string) => Promise<void>;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -60,9 +67,18 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       fs.rmSync(dataDir, { recursive: true, force: true });
       return Promise.resolve();
     });
+    await options.prepareDataDir?.(dataDir);
     const host = await startWebHost({
       port: 0,
       dataDir,
+      // A test never opens a real browser window: the pages are recorded, or dropped.
+      openUrl: options.openUrl ?? (() => Promise.resolve()),
+      // The history as the app runs it: SQLite in the worker the build put beside the bundles.
+      history: createHistoryStore({
+        file: path.join(dataDir, 'history.sqlite'),
+        logger: createConsoleLogger('warn', 'history'),
+        workerUrl: pathToFileURL(path.join(root, 'dist', 'main', 'history-worker.mjs')),
+      }),
       systemLocale: options.locale ?? 'en-US',
       stopTimeoutMs: 3000,
       ...(options.hidTransport ? { hidTransport: options.hidTransport } : {}),

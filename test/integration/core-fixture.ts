@@ -119,6 +119,9 @@ export function accountSettings(config: AccountConfig): Settings {
     audio: { inputDeviceId: '', outputDeviceId: '', ringtoneDeviceId: '' },
     ui: { locale: 'auto' },
     headsets: { enabled: true, ignored: [] },
+    numbers: { defaultCountry: '' },
+    history: { retentionDays: 0 },
+    screenPop: { crmUrlTemplate: '', crmAutoOpen: 'off' },
   };
 }
 

@@ -15,6 +15,9 @@ export function defaultSettings(): Settings {
     audio: { inputDeviceId: '', outputDeviceId: '', ringtoneDeviceId: '' },
     ui: { locale: 'auto' },
     headsets: { enabled: true, ignored: [] },
+    numbers: { defaultCountry: '' },
+    history: { retentionDays: 0 },
+    screenPop: { crmUrlTemplate: '', crmAutoOpen: 'off' },
   };
 }
 

@@ -42,6 +42,7 @@ function normalized(settings: Settings): Settings {
       authUser: a.authUser.trim(),
       displayName: a.displayName.trim(),
     },
+    screenPop: { ...settings.screenPop, crmUrlTemplate: settings.screenPop.crmUrlTemplate.trim() },
   };
 }
 

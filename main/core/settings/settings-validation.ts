@@ -3,6 +3,8 @@
 import { Grammar, UserAgent } from 'sip.js';
 import type { URI } from 'sip.js';
 import type { IceServer, Settings, SettingsFieldError } from '../../../preload/contract.ts';
+import { isKnownCountry } from '../numbers/phone-number.ts';
+import { templateProblem } from '../numbers/url-template.ts';
 import { hasHiddenCharacters } from '../plain-text.ts';
 
 export type FieldErrors = Record<string, string>;
@@ -78,5 +80,10 @@ export function validateSettings(settings: Settings): FieldErrors {
     else if (!parseSipUri(account.sipUri)) errors['account.sipUri'] = 'invalid-sip-uri' satisfies SettingsFieldError;
   }
   iceServerErrors(account.iceServers, errors);
+  const country = settings.numbers.defaultCountry;
+  if (country !== '' && !isKnownCountry(country)) errors['numbers.defaultCountry'] = 'invalid-country' satisfies SettingsFieldError;
+  if (templateProblem(settings.screenPop.crmUrlTemplate.trim()) !== null) {
+    errors['screenPop.crmUrlTemplate'] = 'invalid-crm-template' satisfies SettingsFieldError;
+  }
   return errors;
 }

@@ -128,5 +128,8 @@ function validSettings() {
     audio: { inputDeviceId: '', outputDeviceId: '', ringtoneDeviceId: '' },
     ui: { locale: 'auto' as const },
     headsets: { enabled: true, ignored: [] },
+    numbers: { defaultCountry: '' },
+    history: { retentionDays: 0 },
+    screenPop: { crmUrlTemplate: '', crmAutoOpen: 'off' },
   };
 }

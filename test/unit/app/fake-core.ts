@@ -18,6 +18,9 @@ export const cannedSettings: SettingsView = {
   audio: { inputDeviceId: '', outputDeviceId: '', ringtoneDeviceId: '' },
   ui: { locale: 'auto' },
   headsets: { enabled: true, ignored: [] },
+  numbers: { defaultCountry: '' },
+  history: { retentionDays: 0 },
+  screenPop: { crmUrlTemplate: '', crmAutoOpen: 'off' },
   hasPassword: false,
 };
 
@@ -53,6 +56,11 @@ export function createFakeCore(options: CoreOptions): FakeCore {
   const calls: FakeCore['calls'] = [];
   const record = (command: string, args: unknown, sender: SenderInfo): void => {
     calls.push({ command, args, sender });
+  };
+  // The history is not part of the hosts' business: a fake core has none.
+  const unavailable = (command: string, args: unknown, sender: SenderInfo): never => {
+    record(command, args, sender);
+    throw new AppError('history-unavailable', 'no history in the fake core');
   };
   // Handlers are async in the contract; these answer at once, so eslint's require-await is moot here.
   /* eslint-disable @typescript-eslint/require-await */
@@ -109,6 +117,28 @@ export function createFakeCore(options: CoreOptions): FakeCore {
       record('calls:dtmf', args, sender);
       return null;
     },
+    'history:query': async (args, sender) => {
+      record('history:query', args, sender);
+      return { rows: [], hasMore: false };
+    },
+    'history:update': async (args, sender) => unavailable('history:update', args, sender),
+    'history:delete': async (args, sender) => unavailable('history:delete', args, sender),
+    'history:clear': async (args, sender) => unavailable('history:clear', args, sender),
+    'history:markSeen': async (args, sender) => unavailable('history:markSeen', args, sender),
+    'history:callBack': async (args, sender) => unavailable('history:callBack', args, sender),
+    'contacts:query': async (args, sender) => {
+      record('contacts:query', args, sender);
+      return { contacts: [], hasMore: false };
+    },
+    'contacts:save': async (args, sender) => unavailable('contacts:save', args, sender),
+    'contacts:delete': async (args, sender) => unavailable('contacts:delete', args, sender),
+    'contacts:importBegin': async (args, sender) => unavailable('contacts:importBegin', args, sender),
+    'contacts:importChunk': async (args, sender) => unavailable('contacts:importChunk', args, sender),
+    'contacts:importPreview': async (args, sender) => unavailable('contacts:importPreview', args, sender),
+    'contacts:import': async (args, sender) => unavailable('contacts:import', args, sender),
+    'contacts:importCancel': async (args, sender) => unavailable('contacts:importCancel', args, sender),
+    'contacts:export': async (args, sender) => unavailable('contacts:export', args, sender),
+    'calls:openCrm': async (args, sender) => unavailable('calls:openCrm', args, sender),
     'headsets:list': async (args, sender) => {
       record('headsets:list', args, sender);
       return [];
@@ -150,6 +180,9 @@ export function createFakeCore(options: CoreOptions): FakeCore {
         account: core.account,
         calls: [],
         headsets: [],
+        history: { unseenMissed: 0, revision: 0 },
+        screenPops: [],
+        historyMovedAside: null,
       };
     },
     start() {

@@ -34,6 +34,9 @@ describe('defaults', () => {
       audio: { inputDeviceId: '', outputDeviceId: '', ringtoneDeviceId: '' },
       ui: { locale: 'auto' },
       headsets: { enabled: true, ignored: [] },
+      numbers: { defaultCountry: '' },
+      history: { retentionDays: 0 },
+      screenPop: { crmUrlTemplate: '', crmAutoOpen: 'off' },
     });
     expect(Settings.safeParse(defaultSettings()).success).toBe(true);
   });

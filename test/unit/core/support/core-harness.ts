@@ -5,6 +5,7 @@ import type { Core } from '../../../../main/core/core.ts';
 import { createCore } from '../../../../main/core/create-core.ts';
 import { PASSWORD_KEY } from '../../../../main/core/settings/settings-store.ts';
 import type { CoreTiming } from '../../../../main/core/timing.ts';
+import type { HistoryStore } from '../../../../main/core/history/history-store.ts';
 import type { HidTransport } from '../../../../main/core/hid/hid-transport.ts';
 import type { Clock } from '../../../../main/core/ports.ts';
 import { MemorySecretStore, MemorySettingsFile, RecordingEvents, RecordingLogger, defaultMediaResult } from './fakes.ts';
@@ -74,6 +75,9 @@ export interface HarnessOptions {
   random?: () => number;
   mediaTimeoutMs?: number;
   hidTransport?: HidTransport;
+  history?: HistoryStore;
+  openUrl?: (url: string) => Promise<void>;
+  systemLocale?: string;
 }
 
 export function makeCore(options: HarnessOptions = {}): Harness {
@@ -85,7 +89,7 @@ export function makeCore(options: HarnessOptions = {}): Harness {
   const core = createCore({
     host: 'web',
     version: '0.1.0-test',
-    systemLocale: 'en-US',
+    systemLocale: options.systemLocale ?? 'en-US',
     settingsFile: file,
     secrets,
     events,
@@ -95,6 +99,8 @@ export function makeCore(options: HarnessOptions = {}): Harness {
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.mediaTimeoutMs !== undefined ? { mediaTimeoutMs: options.mediaTimeoutMs } : {}),
     ...(options.hidTransport ? { hidTransport: options.hidTransport } : {}),
+    ...(options.history ? { history: options.history } : {}),
+    ...(options.openUrl ? { openUrl: options.openUrl } : {}),
   });
   const media = new MediaResponder(core, 'renderer-1');
   events.onEmitTo = (senderId, event, payload) => {
