@@ -4,16 +4,16 @@
 //
 //   npx vite build --config renderer/vite.config.ts
 //   npx esbuild test/support/renderer-preview.ts --bundle --platform=node --format=esm \
-//     --packages=external --outfile=tmp/renderer-preview.mjs && node tmp/renderer-preview.mjs
+//     --packages=external --outfile=tmp/renderer-preview.mjs && node tmp/renderer-preview.mjs [names…]
 //
 // Any page error or CSP violation is printed and makes the script exit non-zero.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
-import type { AppState, Call, ErrorInfo, SettingsView } from '../../preload/contract.ts';
+import type { AppState, Call, CallRecord, Contact, ErrorInfo, ImportPreview, ImportResult, ScreenPop, SettingsView } from '../../preload/contract.ts';
 import { contentSecurityPolicy } from '../../main/host/renderer-files.ts';
 
 /** The repository root: the nearest folder above this file (or its bundle) with package.json. */
@@ -77,6 +77,9 @@ function settings(patch: Partial<SettingsView['account']> = {}, locale: Settings
     audio: { inputDeviceId: '', outputDeviceId: '', ringtoneDeviceId: '' },
     ui: { locale },
     headsets: { enabled: true, ignored: [] },
+    numbers: { defaultCountry: '' },
+    history: { retentionDays: 0 },
+    screenPop: { crmUrlTemplate: '', crmAutoOpen: 'off' },
     hasPassword: true,
   };
 }
@@ -99,12 +102,109 @@ function call(patch: Partial<Call> & Pick<Call, 'id' | 'state'>): Call {
 const registered: AppState['account'] = { state: 'registered', aor: 'sip:1001@pbx.example.com', error: null, retryAt: null, attempts: 0 };
 
 function appState(patch: Partial<AppState>): AppState {
-  return { host: 'electron', version: '0.1.0', systemLocale: 'en-US', settings: settings(), account: registered, calls: [], headsets: [], ...patch };
+  return {
+    host: 'electron',
+    version: '0.1.0',
+    systemLocale: 'en-US',
+    settings: settings(),
+    account: registered,
+    calls: [],
+    headsets: [],
+    history: { unseenMissed: 0, revision: 1 },
+    screenPops: [],
+    historyMovedAside: null,
+    ...patch,
+  };
 }
+
+// The call history the fake bridge serves: `total` generated rows, newest first, one every
+// `spacingMin` minutes (a million rows is how the virtualized list is checked for smoothness).
+interface CannedHistory {
+  total: number;
+  now: number;
+  spacingMin: number;
+}
+
+const contactsList: Contact[] = [
+  { id: 1, name: 'Alice Zhang', company: 'Contoso Ltd', email: 'alice@contoso.example', crmId: 'C-1001', notes: 'Key account', numbers: [{ label: 'work', number: '+1 415 555 0101' }, { label: 'mobile', number: '+1 415 555 0199' }] },
+  { id: 2, name: 'Bob Müller', company: 'Fabrikam GmbH', email: '', crmId: '', notes: '', numbers: [{ label: 'work', number: '+49 30 1234567' }] },
+  { id: 3, name: 'Carol Danvers', company: '', email: 'carol@example.com', crmId: '', notes: '', numbers: [{ label: 'mobile', number: '+1 212 555 4567' }] },
+  { id: 4, name: '王芳', company: '北京示例科技有限公司', email: '', crmId: 'C-2040', notes: '', numbers: [{ label: 'mobile', number: '+86 138 0013 8000' }] },
+  { id: 5, name: 'Dev Patel', company: 'Northwind Traders', email: 'dev@northwind.example', crmId: '', notes: '', numbers: [{ label: 'work', number: '1004' }] },
+];
+
+const importPreview: ImportPreview = {
+  importId: 'imp-1',
+  total: 6,
+  withoutNumber: 0,
+  sample: contactsList.slice(0, 4).map((c) => ({ ...c, id: null })),
+  columns: [
+    { header: 'Name', field: 'name' },
+    { header: 'Company', field: 'company' },
+    { header: 'Mobile Phone', field: 'number-mobile' },
+    { header: 'Business Phone', field: 'number-work' },
+    { header: 'E-mail Address', field: 'email' },
+    { header: 'Birthday', field: '' },
+  ],
+  errors: [
+    { row: 5, code: 'no-number', text: 'Eve Example,Example Corp,,,eve@example.com,' },
+    { row: 7, code: 'no-name', text: ',,+1 555 0100,,,' },
+    { row: 7, code: 'invalid-number', text: 'call me maybe' },
+  ],
+  moreErrors: 0,
+};
+
+const importResult: ImportResult = { imported: 4, skipped: 2, errors: importPreview.errors, moreErrors: 0 };
+
+function record(patch: Partial<CallRecord> & Pick<CallRecord, 'id' | 'startedAt'>): CallRecord {
+  return {
+    callId: `h${patch.id}`,
+    direction: 'incoming',
+    account: 'sip:1001@pbx.example.com',
+    remoteUri: 'sip:+14155550101@pbx.example.com',
+    number: '+14155550101',
+    e164: '+14155550101',
+    numberDisplay: '(415) 555-0101',
+    displayName: 'Alice Zhang',
+    answeredAt: patch.startedAt + 4000,
+    endedAt: patch.startedAt + 190_000,
+    durationS: 186,
+    outcome: 'answered',
+    disposition: '',
+    notes: '',
+    tags: [],
+    transferTarget: null,
+    unseen: false,
+    contact: { id: 1, name: 'Alice Zhang', company: 'Contoso Ltd', crmId: 'C-1001' },
+    ...patch,
+  };
+}
+
+const alicePop: ScreenPop = {
+  callId: 'c1',
+  numberDisplay: '(415) 555-0101',
+  e164: '+14155550101',
+  contact: { id: 1, name: 'Alice Zhang', company: 'Contoso Ltd', crmId: 'C-1001', notes: 'Key account: renewal due in March. Prefers email follow-ups.', email: 'alice@contoso.example' },
+  recent: [
+    record({ id: 905, startedAt: NOW - 26 * 3600_000, notes: 'Asked for the renewal quote; sent it the same day.', disposition: 'sale' }),
+    record({ id: 870, startedAt: NOW - 4 * 86_400_000, outcome: 'missed', durationS: null, answeredAt: null }),
+    record({ id: 812, startedAt: NOW - 9 * 86_400_000, direction: 'outgoing', notes: 'Follow-up on the invoice <b>#4711</b> — paid.' }),
+    record({ id: 700, startedAt: NOW - 30 * 86_400_000, durationS: 612 }),
+    record({ id: 650, startedAt: NOW - 45 * 86_400_000, direction: 'outgoing', outcome: 'no-answer', durationS: null, answeredAt: null }),
+  ],
+  totalCalls: 14,
+  lastCallAt: NOW - 26 * 3600_000,
+  crmUrl: 'https://crm.example.com/contacts/C-1001',
+};
+
+const unknownPop: ScreenPop = { callId: 'c3', numberDisplay: '+44 20 7946 0958', e164: '+442079460958', contact: null, recent: [], totalCalls: 0, lastCallAt: null, crmUrl: null };
 
 interface Scenario {
   name: string;
   state: AppState;
+  history?: CannedHistory;
+  /** Also written to this path (the pictures asked for outside tmp/screens). */
+  copyTo?: string;
   /** What settings:save answers (default: ok with the same settings). */
   saveError?: ErrorInfo;
   dialError?: ErrorInfo;
@@ -220,6 +320,133 @@ const scenarios: Scenario[] = [
     state: appState({ calls: [call({ id: 'c1', state: 'incoming' }), { ...established, muted: false }] }),
     viewport: { width: 900, height: 640 },
   },
+  {
+    // Many calls grouped by day, a missed-call badge, one row selected with its details open.
+    name: 'history',
+    copyTo: '/tmp/history.png',
+    state: appState({ history: { unseenMissed: 3, revision: 1 } }),
+    history: { total: 5000, now: NOW, spacingMin: 170 },
+    viewport: { width: 980, height: 720 },
+    prepare: async (page) => {
+      await page.getByTestId('tab-history').click();
+      await page.getByTestId('history-row').first().waitFor();
+      await page.getByTestId('history-list').focus();
+      for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowDown');
+    },
+  },
+  {
+    name: 'history-details',
+    state: appState({}),
+    history: { total: 5000, now: NOW, spacingMin: 41 },
+    viewport: { width: 440, height: 820 },
+    prepare: async (page) => {
+      await page.getByTestId('tab-history').click();
+      await page.getByTestId('history-row').first().waitFor();
+      await page.getByTestId('history-list').focus();
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('Space');
+      await page.getByTestId('history-note').fill('Wants the quote by Friday.');
+      await page.getByTestId('history-disposition').selectOption('follow-up');
+    },
+  },
+  {
+    // A million rows: scrolled deep by the keyboard, only the rows in view are in the DOM.
+    name: 'history-million',
+    state: appState({ systemLocale: 'zh-CN' }),
+    history: { total: 1_000_000, now: NOW, spacingMin: 3 },
+    viewport: { width: 440, height: 720 },
+    prepare: async (page) => {
+      await page.getByTestId('tab-history').click();
+      await page.getByTestId('history-row').first().waitFor();
+      await page.getByTestId('history-list').focus();
+      const started = Date.now();
+      for (let i = 0; i < 60; i++) {
+        const t0 = Date.now();
+        await page.keyboard.press('PageDown');
+        if (process.env['PREVIEW_DEBUG']) console.log('pagedown', i, Date.now() - t0, await page.getByTestId('history-row').count());
+      }
+      for (let i = 0; i < 40; i++) await page.mouse.wheel(0, 4000);
+      const rows = await page.getByTestId('history-row').count();
+      const loaded = await page.evaluate(() => document.querySelector('[data-testid="history-list"] > div')?.getBoundingClientRect().height ?? 0);
+      console.log(`history-million: ${rows} rows in the DOM, list ${Math.round(loaded)} px tall, ${Date.now() - started} ms for 60 PageDown + 40 wheel turns`);
+      if (rows > 80) throw new Error(`the history list is not virtualized: ${rows} rows in the DOM`);
+    },
+  },
+  {
+    name: 'import',
+    copyTo: '/tmp/import.png',
+    state: appState({}),
+    viewport: { width: 980, height: 760 },
+    prepare: async (page) => {
+      await page.getByTestId('tab-contacts').click();
+      await page.getByTestId('contact-row').first().waitFor();
+      await page.getByTestId('contacts-import-file').setInputFiles({
+        name: 'outlook-export.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from('Name,Company,Mobile Phone,Business Phone,E-mail Address,Birthday\nAlice Zhang,Contoso Ltd,+1 415 555 0199,+1 415 555 0101,alice@contoso.example,\n'),
+      });
+      await page.getByTestId('contacts-import-preview').waitFor();
+    },
+  },
+  {
+    name: 'import-result',
+    state: appState({ systemLocale: 'zh-CN' }),
+    viewport: { width: 440, height: 720 },
+    prepare: async (page) => {
+      await page.getByTestId('tab-contacts').click();
+      await page.getByTestId('contacts-import-file').setInputFiles({ name: 'contacts.csv', mimeType: 'text/csv', buffer: Buffer.from('Name\nA\n') });
+      await page.getByTestId('contacts-import-go').click();
+      await page.getByTestId('contacts-import-result').waitFor();
+    },
+  },
+  {
+    name: 'contacts',
+    state: appState({}),
+    viewport: { width: 440, height: 720 },
+    prepare: async (page) => {
+      await page.getByTestId('tab-contacts').click();
+      await page.getByTestId('contact-row').first().waitFor();
+    },
+  },
+  {
+    // An incoming call from a known contact, with a second, unknown caller waiting.
+    name: 'screen-pop',
+    copyTo: '/tmp/screen-pop.png',
+    state: appState({
+      calls: [
+        call({ id: 'c1', state: 'incoming', remote: { uri: 'sip:+14155550101@pbx.example.com', number: '+14155550101', displayName: 'Alice Zhang' } }),
+        call({ id: 'c3', state: 'incoming', startedAt: NOW - 9000, remote: { uri: 'sip:+442079460958@pbx.example.com', number: '+442079460958', displayName: '' } }),
+      ],
+      screenPops: [alicePop, unknownPop],
+    }),
+    viewport: { width: 980, height: 760 },
+  },
+  {
+    name: 'screen-pop-narrow',
+    state: appState({
+      systemLocale: 'zh-CN',
+      calls: [{ ...established, id: 'c1', remote: { uri: 'sip:+14155550101@pbx.example.com', number: '+14155550101', displayName: 'Alice Zhang' } }],
+      screenPops: [alicePop],
+    }),
+    viewport: { width: 420, height: 820 },
+  },
+  {
+    name: 'settings-history',
+    state: appState({ historyMovedAside: '/home/agent/.config/Hookswitch/history.sqlite.damaged-2025-03-01' }),
+    saveError: { code: 'invalid-settings', message: 'invalid settings', fields: { 'screenPop.crmUrlTemplate': 'invalid-crm-template' } },
+    viewport: { width: 440, height: 1600 },
+    prepare: async (page) => {
+      await page.getByTestId('settings-button').click();
+      await page.getByTestId('settings-default-country').selectOption('DE');
+      await page.getByTestId('settings-retention').selectOption('custom');
+      await page.getByTestId('settings-retention-days').fill('180');
+      await page.getByTestId('settings-crm-template').fill('crm://search?q={phone}');
+      await page.getByTestId('settings-crm-auto-open').selectOption('on-ring');
+      await page.getByTestId('settings-save').click();
+      await page.getByTestId('settings-error-screenPop.crmUrlTemplate').waitFor();
+    },
+  },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -229,13 +456,154 @@ interface FakeInput {
   state: AppState;
   saveError: ErrorInfo | null;
   dialError: ErrorInfo | null;
+  history: CannedHistory;
+  contacts: Contact[];
+  importPreview: ImportPreview;
+  importResult: ImportResult;
+}
+
+interface FakeArgs {
+  callId?: string;
+  settings?: unknown;
+  id?: number;
+  ids?: number[];
+  text?: string;
+  beforeId?: number | null;
+  limit?: number;
+  filter?: { kind: string; from: number | null; to: number | null; account: string };
+  notes?: string;
+  disposition?: string;
+  tags?: string[];
+  importId?: string;
 }
 
 function installFakeBridge(input: FakeInput): void {
   const listeners = new Map<string, Set<(p: unknown) => void>>();
   const state = input.state;
   const ok = (value: unknown): Promise<unknown> => Promise.resolve({ ok: true, value });
-  const answer: Record<string, (args: { callId?: string; settings?: unknown }) => Promise<unknown>> = {
+  const emit = (event: string, payload: unknown): void => {
+    for (const l of listeners.get(event) ?? []) l(payload);
+  };
+
+  // Generated history rows: the same id always gives the same row.
+  const { total, now, spacingMin } = input.history;
+  const people = [
+    { name: 'Alice Zhang', company: 'Contoso Ltd', number: '+14155550101', display: '(415) 555-0101', contact: true },
+    { name: 'Bob Müller', company: 'Fabrikam GmbH', number: '+49301234567', display: '+49 30 1234567', contact: true },
+    { name: '', company: '', number: '+442079460958', display: '+44 20 7946 0958', contact: false },
+    { name: 'Carol Danvers', company: '', number: '+12125554567', display: '(212) 555-4567', contact: true },
+    { name: '王芳', company: '北京示例科技有限公司', number: '+8613800138000', display: '+86 138 0013 8000', contact: true },
+    { name: 'Reception', company: '', number: '1004', display: '1004', contact: false },
+    { name: 'Dev Patel', company: 'Northwind Traders', number: '+14155550177', display: '(415) 555-0177', contact: true },
+  ];
+  const outcomes = ['answered', 'missed', 'answered', 'answered', 'no-answer', 'answered', 'busy', 'answered', 'rejected', 'answered', 'answered'];
+  const notes = ['', '', 'Wants a callback about the March invoice.', '', '', 'Renewal quote sent.', '', '', '', 'Escalated to second line.', ''];
+  const patches = new Map<number, Record<string, unknown>>();
+  const deleted = new Set<number>();
+  let cleared = false;
+  let revision = state.history.revision;
+  const row = (id: number): Record<string, unknown> => {
+    const p = people[id % people.length] ?? people[0]!;
+    const outcome = outcomes[id % outcomes.length] ?? 'answered';
+    const direction = outcome === 'missed' || outcome === 'rejected' ? 'incoming' : id % 3 === 0 ? 'outgoing' : 'incoming';
+    const startedAt = now - (total - id) * spacingMin * 60_000 - 7 * 60_000;
+    const answered = outcome === 'answered';
+    const durationS = answered ? 20 + ((id * 37) % 900) : null;
+    return {
+      id,
+      callId: `h${id}`,
+      direction,
+      account: 'sip:1001@pbx.example.com',
+      remoteUri: `sip:${p.number}@pbx.example.com`,
+      number: p.number,
+      e164: p.number.startsWith('+') ? p.number : null,
+      numberDisplay: p.display,
+      displayName: p.contact ? '' : p.name,
+      startedAt,
+      answeredAt: answered ? startedAt + 5000 : null,
+      endedAt: startedAt + 5000 + (durationS ?? 25) * 1000,
+      durationS,
+      outcome,
+      disposition: id % 13 === 0 ? 'support' : id % 17 === 0 ? 'sale' : '',
+      notes: notes[id % notes.length] ?? '',
+      tags: id % 19 === 0 ? ['vip'] : id % 23 === 0 ? ['billing', 'q1'] : [],
+      transferTarget: null,
+      unseen: outcome === 'missed' && total - id < 40 && state.history.unseenMissed > 0,
+      contact: p.contact ? { id: (id % people.length) + 1, name: p.name, company: p.company, crmId: '' } : null,
+      ...patches.get(id),
+    };
+  };
+  const matches = (r: Record<string, unknown>, args: FakeArgs): boolean => {
+    const f = args.filter;
+    if (f?.kind === 'missed' && r['outcome'] !== 'missed') return false;
+    if ((f?.kind === 'incoming' || f?.kind === 'outgoing') && r['direction'] !== f.kind) return false;
+    if (f?.from != null && (r['startedAt'] as number) < f.from) return false;
+    if (f?.to != null && (r['startedAt'] as number) >= f.to) return false;
+    const text = (args.text ?? '').toLowerCase();
+    if (text === '') return true;
+    const contact = r['contact'] as { name: string; company: string } | null;
+    const hay = [r['displayName'], r['number'], r['numberDisplay'], r['notes'], contact?.name, contact?.company].join(' ').toLowerCase();
+    const digits = text.replace(/\D/g, '');
+    return hay.includes(text) || (digits.length >= 3 && String(r['number']).replace(/\D/g, '').includes(digits));
+  };
+  const historyQuery = (args: FakeArgs): Promise<unknown> => {
+    const rows: unknown[] = [];
+    let id = (args.beforeId ?? total + 1) - 1;
+    let scanned = 0;
+    for (; id >= 1 && rows.length < (args.limit ?? 100) && scanned < 200_000 && !cleared; id--, scanned++) {
+      if (deleted.has(id)) continue;
+      const r = row(id);
+      if (matches(r, args)) rows.push(r);
+    }
+    return ok({ rows, hasMore: id >= 1 && !cleared });
+  };
+  const summary = (): { unseenMissed: number; revision: number } => ({ unseenMissed: state.history.unseenMissed, revision });
+
+  const answer: Record<string, (args: FakeArgs) => Promise<unknown>> = {
+    'history:query': historyQuery,
+    'history:markSeen': () => {
+      state.history = { ...state.history, unseenMissed: 0 };
+      return ok(summary());
+    },
+    'history:update': (args) => {
+      const id = args.id ?? 0;
+      const patch: Record<string, unknown> = { ...patches.get(id) };
+      if (args.notes !== undefined) patch['notes'] = args.notes;
+      if (args.disposition !== undefined) patch['disposition'] = args.disposition;
+      if (args.tags !== undefined) patch['tags'] = args.tags;
+      patches.set(id, patch);
+      revision++;
+      return ok(row(id));
+    },
+    'history:delete': (args) => {
+      for (const id of args.ids ?? []) deleted.add(id);
+      revision++;
+      return ok(summary());
+    },
+    'history:clear': () => {
+      cleared = true;
+      revision++;
+      return ok(summary());
+    },
+    'history:callBack': () => ok(state.calls[0] ?? null),
+    'contacts:query': (args) => {
+      const text = (args.text ?? '').toLowerCase();
+      const found = input.contacts.filter((c) => text === '' || [c.name, c.company, ...c.numbers.map((n) => n.number)].join(' ').toLowerCase().includes(text));
+      return ok({ contacts: found, hasMore: false });
+    },
+    'contacts:importBegin': () => ok({ importId: input.importPreview.importId }),
+    'contacts:importChunk': () => ok(null),
+    'contacts:importPreview': () => ok(input.importPreview),
+    'contacts:importCancel': () => ok(null),
+    'contacts:import': () =>
+      new Promise((resolve) => {
+        const importId = input.importPreview.importId;
+        const totalRows = input.importPreview.total;
+        emit('contacts:importProgress', { importId, done: Math.floor(totalRows / 2), total: totalRows });
+        setTimeout(() => { resolve({ ok: true, value: input.importResult }); }, 400);
+      }),
+    'contacts:export': () => ok({ fileName: 'contacts.csv', csv: 'Name,Company\n' }),
+    'calls:openCrm': () => ok(null),
     'app:getState': () => ok(state),
     'settings:get': () => ok(state.settings),
     'settings:save': (args) =>
@@ -292,9 +660,11 @@ async function main(): Promise<void> {
   const killer = setTimeout(() => {
     console.error('preview: timed out');
     process.exit(2);
-  }, 120_000);
+  }, 240_000);
   try {
-    for (const scenario of scenarios) {
+    // `node tmp/renderer-preview.mjs history import` renders only the scenarios named.
+    const only = process.argv.slice(2);
+    for (const scenario of scenarios.filter((s) => only.length === 0 || only.includes(s.name))) {
       const context = await browser.newContext({
         viewport: scenario.viewport ?? { width: 420, height: 720 },
         deviceScaleFactor: 1,
@@ -309,6 +679,10 @@ async function main(): Promise<void> {
         state: scenario.state,
         saveError: scenario.saveError ?? null,
         dialError: scenario.dialError ?? null,
+        history: scenario.history ?? { total: 60, now: NOW, spacingMin: 95 },
+        contacts: contactsList,
+        importPreview,
+        importResult,
       } satisfies FakeInput);
       await page.goto(`${origin}/`);
       await page.getByTestId('registration-state').waitFor({ timeout: 10_000 });
@@ -318,6 +692,10 @@ async function main(): Promise<void> {
       const file = join(OUT, `${scenario.name}.png`);
       await page.screenshot({ path: file, fullPage: false });
       console.log(`wrote ${file}`);
+      if (scenario.copyTo) {
+        copyFileSync(file, scenario.copyTo);
+        console.log(`wrote ${scenario.copyTo}`);
+      }
       await context.close();
     }
   } finally {

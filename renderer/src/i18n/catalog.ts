@@ -40,3 +40,12 @@ export function translate(locale: Locale, key: string, params?: MessageParams): 
     return value === undefined ? whole : String(value);
   });
 }
+
+/**
+ * A count in words: the key's plural form for the locale (`key.one`, `key.other`, ... as
+ * Intl.PluralRules names them), with {count} filled; `key.other` when the form is missing.
+ */
+export function plural(locale: Locale, key: string, count: number, params?: MessageParams): string {
+  const form = `${key}.${new Intl.PluralRules(locale).select(count)}`;
+  return translate(locale, form in catalogs[locale] || form in catalogs.en ? form : `${key}.other`, { count, ...params });
+}

@@ -1,7 +1,7 @@
 // The active locale, reactive: components call i18n.t(key, params) and re-render when the user
 // switches language in the settings (applied at once, before or without saving).
 import type { Locale } from '../../../preload/contract.ts';
-import { resolveLocale, translate, type MessageParams } from './catalog.ts';
+import { plural, resolveLocale, translate, type MessageParams } from './catalog.ts';
 
 export interface LocaleSource {
   preference: 'auto' | Locale;
@@ -23,4 +23,6 @@ export class I18n {
   }
 
   readonly t = (key: string, params?: MessageParams): string => translate(this.locale, key, params);
+  /** A counted phrase in the right plural form: n('screenPop.calls', 3) is "3 calls". */
+  readonly n = (key: string, count: number, params?: MessageParams): string => plural(this.locale, key, count, params);
 }

@@ -1,6 +1,6 @@
 // The settings form's values and their conversion to and from the contract's Settings. Pure, so
 // the conversion is unit-tested without a DOM.
-import type { DtmfMode, HeadsetKey, IceServer, Locale, Settings, SettingsView } from '../../../preload/contract.ts';
+import type { CrmAutoOpen, DtmfMode, HeadsetKey, IceServer, Locale, Settings, SettingsView } from '../../../preload/contract.ts';
 
 export interface SettingsFormValues {
   wsUrl: string;
@@ -21,7 +21,21 @@ export interface SettingsFormValues {
   headsetsEnabled: boolean;
   /** Devices not used for calls, including ones not plugged in now (kept as they were). */
   headsetsIgnored: HeadsetKey[];
+  /** ISO 3166 alpha-2, or '' to follow the system's region. */
+  defaultCountry: string;
+  /** One of RETENTION_CHOICES ('0' keeps every call), or 'custom' for retentionCustom days. */
+  retentionChoice: string;
+  retentionCustom: string;
+  crmUrlTemplate: string;
+  crmAutoOpen: CrmAutoOpen;
 }
+
+/** The retention periods offered in the select, in days; 0 keeps every call. */
+export const RETENTION_CHOICES = ['0', '30', '90', '365'] as const;
+export const MAX_RETENTION_DAYS = 36_500;
+
+/** The placeholders a CRM URL template may use (as the contract lists them). */
+export const CRM_PLACEHOLDERS = ['{e164}', '{number}', '{digits}', '{name}', '{company}', '{crmId}', '{direction}', '{callId}'] as const;
 
 /** The form's fields, by the settings path main names in invalid-settings `fields`. */
 export const FIELD_PATHS = {
@@ -39,6 +53,10 @@ export const FIELD_PATHS = {
   locale: 'ui.locale',
   headsetsEnabled: 'headsets.enabled',
   headsetsIgnored: 'headsets.ignored',
+  defaultCountry: 'numbers.defaultCountry',
+  retentionChoice: 'history.retentionDays',
+  crmUrlTemplate: 'screenPop.crmUrlTemplate',
+  crmAutoOpen: 'screenPop.crmAutoOpen',
 } as const satisfies Partial<Record<keyof SettingsFormValues, string>>;
 
 export function iceServersToText(servers: IceServer[]): string {
@@ -79,7 +97,35 @@ export function formFromSettings(view: SettingsView): SettingsFormValues {
     locale: view.ui.locale,
     headsetsEnabled: view.headsets.enabled,
     headsetsIgnored: [...view.headsets.ignored],
+    defaultCountry: view.numbers.defaultCountry,
+    ...retentionFields(view.history.retentionDays),
+    crmUrlTemplate: view.screenPop.crmUrlTemplate,
+    crmAutoOpen: view.screenPop.crmAutoOpen,
   };
+}
+
+function retentionFields(days: number): Pick<SettingsFormValues, 'retentionChoice' | 'retentionCustom'> {
+  const choice = (RETENTION_CHOICES as readonly string[]).includes(String(days)) ? String(days) : 'custom';
+  return { retentionChoice: choice, retentionCustom: choice === 'custom' ? String(days) : '' };
+}
+
+/** The retention in days the form says, or null when the custom number is not one. */
+export function retentionDays(form: Pick<SettingsFormValues, 'retentionChoice' | 'retentionCustom'>): number | null {
+  const text = form.retentionChoice === 'custom' ? form.retentionCustom.trim() : form.retentionChoice;
+  if (!/^\d{1,6}$/.test(text)) return null;
+  const days = Number(text);
+  if (form.retentionChoice === 'custom' && days < 1) return null;
+  return days <= MAX_RETENTION_DAYS ? days : null;
+}
+
+/**
+ * What the form can tell before asking main (field path -> reason code, like main's): only what
+ * the contract's schema would refuse as a whole, which main could not name a field for.
+ */
+export function localFieldErrors(form: SettingsFormValues): Record<string, string> {
+  const errors: Record<string, string> = {};
+  if (retentionDays(form) === null) errors[FIELD_PATHS.retentionChoice] = 'invalid-days';
+  return errors;
 }
 
 /** What settings:save takes: the settings, and the password only when the user changed it. */
@@ -104,6 +150,9 @@ export function settingsFromForm(
     },
     ui: { locale: form.locale },
     headsets: { enabled: form.headsetsEnabled, ignored: [...form.headsetsIgnored] },
+    numbers: { defaultCountry: form.defaultCountry },
+    history: { retentionDays: retentionDays(form) ?? previous.history.retentionDays },
+    screenPop: { crmUrlTemplate: form.crmUrlTemplate.trim(), crmAutoOpen: form.crmAutoOpen },
   };
   const password = form.password !== '' ? form.password : form.clearPassword ? null : undefined;
   return { settings, password };

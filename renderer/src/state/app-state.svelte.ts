@@ -4,7 +4,10 @@
 import type { AccountStatus, AppState, Call, ErrorInfo, Locale, Settings, SettingsView } from '../../../preload/contract.ts';
 import type { ConnectionState, RendererApi, Result } from '../lib/api.ts';
 import { I18n } from '../i18n/i18n.svelte.ts';
+import { ContactsState } from './contacts-state.svelte.ts';
 import { HeadsetsState } from './headsets-state.svelte.ts';
+import { HistoryState } from './history-state.svelte.ts';
+import { ScreenPopsState } from './screen-pops-state.svelte.ts';
 
 const INITIAL_ACCOUNT: AccountStatus = { state: 'unconfigured', aor: null, error: null, retryAt: null, attempts: 0 };
 
@@ -182,9 +185,47 @@ export class SettingsState {
   edited(): void {
     this.saved = false;
   }
+
+  /** Shows reasons the form found itself, without asking main (same shape as main's). */
+  refuse(fields: Record<string, string>): void {
+    this.saved = false;
+    this.fieldErrors = fields;
+    this.saveError = { code: 'invalid-settings', message: 'invalid settings', fields };
+  }
 }
 
-export type View = 'phone' | 'settings';
+/** The views beside the calls: three tabs, and the settings opened from the status bar. */
+export type Tab = 'phone' | 'history' | 'contacts';
+export type View = Tab | 'settings';
+export const TABS: readonly Tab[] = ['phone', 'history', 'contacts'];
+
+/** Remembers which "history file was set aside" notices the user closed, so each shows once. */
+export interface NoticeMemory {
+  seen(key: string): boolean;
+  remember(key: string): void;
+}
+
+function browserNoticeMemory(): NoticeMemory {
+  const KEY = 'hookswitch.noticesSeen';
+  const read = (): string[] => {
+    try {
+      const value: unknown = JSON.parse(localStorage.getItem(KEY) ?? '[]');
+      return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+    } catch {
+      return [];
+    }
+  };
+  return {
+    seen: (key) => read().includes(key),
+    remember: (key) => {
+      try {
+        localStorage.setItem(KEY, JSON.stringify([...read(), key].slice(-20)));
+      } catch {
+        // Storage can be unavailable (private modes, quotas): the notice then shows again next time.
+      }
+    },
+  };
+}
 
 export class AppStore {
   loaded = $state(false);
@@ -194,20 +235,32 @@ export class AppStore {
   systemLocale = $state(typeof navigator === 'undefined' ? 'en' : navigator.language);
   connection = $state<ConnectionState>('connecting');
   view = $state<View>('phone');
+  /** The tab the settings return to when they close. */
+  tab = $state<Tab>('phone');
+  /** Where main set a damaged history file aside at start, until the user closes the notice. */
+  historyMovedAside = $state<string | null>(null);
 
   readonly account: AccountState;
   readonly calls: CallsState;
   readonly settings: SettingsState;
   readonly headsets: HeadsetsState;
+  readonly history: HistoryState;
+  readonly contacts: ContactsState;
+  readonly screenPops: ScreenPopsState;
   readonly i18n: I18n;
   readonly #api: RendererApi;
+  readonly #notices: NoticeMemory;
 
-  constructor(api: RendererApi) {
+  constructor(api: RendererApi, notices: NoticeMemory = browserNoticeMemory()) {
     this.#api = api;
     this.account = new AccountState(api);
     this.calls = new CallsState(api);
     this.settings = new SettingsState(api);
     this.headsets = new HeadsetsState(api);
+    this.history = new HistoryState(api);
+    this.contacts = new ContactsState(api);
+    this.screenPops = new ScreenPopsState(api);
+    this.#notices = notices;
     this.connection = api.connection;
     this.i18n = new I18n(() => ({
       preference: (this.settings.view?.ui.locale ?? 'auto') satisfies 'auto' | Locale,
@@ -217,7 +270,13 @@ export class AppStore {
     // snapshot is older than it, and every later one is newer.
     api.on('settings:changed', (s) => (this.settings.view = s));
     api.on('account:changed', (a) => (this.account.status = a));
-    api.on('calls:changed', (c) => { this.calls.replace(c); });
+    api.on('calls:changed', (c) => {
+      this.calls.replace(c);
+      this.screenPops.keep(c);
+    });
+    api.on('calls:screenPop', (p) => { this.screenPops.set(p); });
+    api.on('history:changed', (h) => { this.history.setSummary(h); });
+    api.on('contacts:importProgress', (e) => { this.contacts.import.onProgress(e); });
     api.on('headsets:changed', (h) => { this.headsets.replace(h); });
     api.on('headsets:input', (e) => { this.headsets.input(e); });
     api.onConnectionChange((state) => (this.connection = state));
@@ -241,11 +300,29 @@ export class AppStore {
     this.account.status = state.account;
     this.calls.replace(state.calls);
     this.headsets.replace(state.headsets);
+    this.screenPops.replace(state.screenPops);
+    this.screenPops.keep(state.calls);
+    this.history.setSummary(state.history);
+    const aside = state.historyMovedAside;
+    this.historyMovedAside = aside !== null && !this.#notices.seen(`history-moved:${aside}`) ? aside : null;
     this.loadError = null;
     this.loaded = true;
   }
 
+  /** Switches the tab (closing the settings if open). */
+  openTab(tab: Tab): void {
+    const was = this.view;
+    if (was === tab) return;
+    if (was === 'history') this.history.close();
+    if (was === 'settings') this.i18n.preview = null;
+    this.view = tab;
+    this.tab = tab;
+    if (tab === 'history') this.history.open();
+    if (tab === 'contacts') this.contacts.open();
+  }
+
   openSettings(): void {
+    if (this.view === 'history') this.history.close();
     this.view = 'settings';
   }
 
@@ -255,7 +332,15 @@ export class AppStore {
   }
 
   closeSettings(): void {
-    this.view = 'phone';
     this.i18n.preview = null;
+    const tab = this.tab;
+    this.view = 'phone';
+    this.openTab(tab);
+  }
+
+  dismissHistoryNotice(): void {
+    const aside = this.historyMovedAside;
+    if (aside !== null) this.#notices.remember(`history-moved:${aside}`);
+    this.historyMovedAside = null;
   }
 }

@@ -54,11 +54,17 @@ const appState: AppState = {
     audio: { inputDeviceId: '', outputDeviceId: '', ringtoneDeviceId: '' },
     ui: { locale: 'auto' },
     headsets: { enabled: true, ignored: [] },
+    numbers: { defaultCountry: '' },
+    history: { retentionDays: 0 },
+    screenPop: { crmUrlTemplate: '', crmAutoOpen: 'off' },
     hasPassword: false,
   },
   account: { state: 'unconfigured', aor: null, error: null, retryAt: null, attempts: 0 },
   calls: [],
   headsets: [],
+  history: { unseenMissed: 0, revision: 0 },
+  screenPops: [],
+  historyMovedAside: null,
 };
 
 describe('WebApi', () => {

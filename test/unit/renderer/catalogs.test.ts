@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   CallEndReason,
+  CallOutcome,
   CallState,
+  ImportRowError,
   ErrorCode,
   Locale,
   RegistrationErrorCode,
@@ -60,6 +62,8 @@ describe('message catalogs', () => {
     ['calls.states', CallState.options],
     ['settings.errors', SettingsFieldError.options],
     ['settings.locales', ['auto', ...Locale.options]],
+    ['history.outcomes', CallOutcome.options],
+    ['contacts.import.codes', ImportRowError.shape.code.options],
   ];
   for (const [prefix, codes] of codeSets) {
     it(`have a message for every ${prefix} code of the contract`, () => {

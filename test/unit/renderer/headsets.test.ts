@@ -67,6 +67,9 @@ describe('use for calls', () => {
     ui: { locale: 'auto' },
     // A device switched off while it is not plugged in stays switched off.
     headsets: { enabled: true, ignored: ['047f:c056'] },
+    numbers: { defaultCountry: '' },
+    history: { retentionDays: 0 },
+    screenPop: { crmUrlTemplate: '', crmAutoOpen: 'off' },
     hasPassword: false,
   };
 

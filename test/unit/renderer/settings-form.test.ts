@@ -16,6 +16,9 @@ const view: SettingsView = {
   audio: { inputDeviceId: 'mic', outputDeviceId: '', ringtoneDeviceId: 'spk' },
   ui: { locale: 'auto' },
   headsets: { enabled: true, ignored: [] },
+  numbers: { defaultCountry: '' },
+  history: { retentionDays: 0 },
+  screenPop: { crmUrlTemplate: '', crmAutoOpen: 'off' },
   hasPassword: true,
 };
 
