@@ -112,6 +112,7 @@ describe('the screen-pop', () => {
     expect(await card.getAttribute('data-state')).toBe('incoming');
     const text = (await pop.textContent()) ?? '';
     expect(text).toContain('Navy Computing Lab');
+    expect(text).toContain('3 calls, last on');
     expect(text).toContain('Found a moth in relay 70');
     expect(text).toContain('Asked about the COBOL compiler');
     expect(await pop.getByTestId('screen-pop-recent').count()).toBe(3);
@@ -138,7 +139,7 @@ describe('the screen-pop', () => {
     const pop = card.getByTestId('screen-pop');
     await expect(pop.getByTestId('screen-pop-name').textContent({ timeout: 5000 })).resolves.toContain('Grace Hopper');
     // Three seeded calls plus the one rejected above.
-    await expect.poll(async () => (await pop.textContent()) ?? '', { timeout: 3000 }).toMatch(/4/);
+    await expect.poll(async () => (await pop.textContent()) ?? '', { timeout: 3000 }).toContain('4 calls, last on');
     await expect.poll(() => opened, { timeout: 3000 }).toEqual(['https://crm.example.test/caller/1002']);
     await card.getByTestId('reject-button').click();
     await expect.poll(() => peer.call('sessionState'), { timeout: 5000 }).toBe('Terminated');
