@@ -11,6 +11,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Logger } from '../../core/ports.ts';
 import { HistoryStoreError } from './history-errors.ts';
+import { memoryMapFor } from './memory-map.ts';
 import { currentVersion, migrations } from './migrations/all-migrations.ts';
 
 export interface OpenedHistoryFile {
@@ -106,7 +107,7 @@ function inspect(file: string, now: Date): { version: number; fullCheck: string 
   }
 }
 
-function connect(file: string): Database.Database {
+function connect(file: string, logger: Logger): Database.Database {
   const db = new Database(file, { timeout: 5000 });
   try {
     // A new file gets 16 KiB pages (SQLite's default is 4 KiB): a search's first run reads a few
@@ -122,8 +123,11 @@ function connect(file: string): Database.Database {
     db.pragma('journal_size_limit = 16777216');
     // 64 MiB of page cache (the default is 2 MiB): pages a search read stay memory reads for the
     // next keystroke (measured: 16 ms cold, 2 ms warm for a common name at a million calls).
-    // No mmap: an I/O error on a mapped file is a SIGBUS that would take the whole app down.
     db.pragma('cache_size = -65536');
+    // Mapped reads on local disks only (memory-map.ts).
+    const map = memoryMapFor(file);
+    if (map.reason !== null) logger.info(`history: ${file} is read without memory mapping: ${map.reason}`);
+    db.pragma(`mmap_size = ${String(map.bytes)}`);
     return db;
   } catch (err) {
     db.close();
@@ -184,7 +188,7 @@ export function openHistoryFile(file: string, logger: Logger, now: () => Date = 
   if (version > currentVersion) {
     throw new HistoryStoreError('schema-too-new', `history file ${file} has schema version ${version}; this version of Hookswitch knows up to ${currentVersion}`);
   }
-  const db = connect(file);
+  const db = connect(file, logger);
   try {
     if (version < currentVersion) migrate(db, file, version, logger);
     // A new file counts as checked: the weekly check runs a week from now.
