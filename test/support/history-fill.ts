@@ -3,7 +3,7 @@
 // (a durable transaction per call) would take an hour. The file must have been opened by the
 // store once (so the schema exists) and be closed by it.
 import Database from 'better-sqlite3';
-import { indexCallsSql, linkCallsToContactsSql } from '../../main/host/history/call-words.ts';
+import { indexCallsSql, linkAllCallsToContactsSql } from '../../main/host/history/call-words.ts';
 import type { GeneratedCall } from './history-data.ts';
 
 export function fillCalls(file: string, calls: Iterable<GeneratedCall>): number {
@@ -46,10 +46,12 @@ export function fillCalls(file: string, calls: Iterable<GeneratedCall>): number 
         n += 1;
       }
       db.prepare(indexCallsSql('c.id >= ?')).run(first);
-      db.exec(linkCallsToContactsSql);
+      db.exec(linkAllCallsToContactsSql);
     })();
     // What the store does at every close, so the planner has statistics as on a user's machine.
     db.pragma('optimize');
+    // And what its daily merge of the search indexes leaves (HistoryEngine.mergeSearchIndexes).
+    for (const table of ['calls_fts', 'contacts_fts', 'contact_numbers_fts']) db.exec(`INSERT INTO ${table} (${table}) VALUES ('optimize')`);
     db.pragma('wal_checkpoint(TRUNCATE)');
     return n;
   } finally {

@@ -14,7 +14,7 @@ import type {
   Settings,
 } from '../../../preload/contract.ts';
 import { AppError, messageOf } from '../errors.ts';
-import { effectiveCountry, looksLikeNumber, normalizeNumber } from '../numbers/phone-number.ts';
+import { effectiveCountry, looksLikeNumber, normalizeNumber, numberKeys } from '../numbers/phone-number.ts';
 import { fillTemplate } from '../numbers/url-template.ts';
 import type { Clock, Logger } from '../ports.ts';
 import type { CallRecordPatch, ContactWrite, HistoryStore, StoredCallRecord, StoreHistoryQuery } from './history-store.ts';
@@ -22,6 +22,13 @@ import type { CallRecordPatch, ContactWrite, HistoryStore, StoredCallRecord, Sto
 const DAY_MS = 86_400_000;
 /** How often old calls are swept when a retention is set. */
 const RETENTION_SWEEP_MS = 6 * 3_600_000;
+/** The search indexes are merged this long after the start, then daily (HistoryEngine.mergeSearchIndexes). */
+const INDEX_MERGE_FIRST_MS = 2 * 60_000;
+const INDEX_MERGE_EVERY_MS = 24 * 3_600_000;
+/** Between two merge steps the store serves whatever queued (a screen-pop lookup waits one step at most). */
+const INDEX_MERGE_PAUSE_MS = 25;
+/** A merge never runs longer than this many steps (64 pages each: far more than a million calls need). */
+const INDEX_MERGE_MAX_STEPS = 20_000;
 
 export interface HistoryServiceOptions {
   /** Opened by start(); when it cannot be opened calls still work and history commands say so. */
@@ -125,6 +132,7 @@ export class HistoryService {
   private readonly writes = new Set<Promise<void>>();
   private summaryNow: HistorySummary = { unseenMissed: 0, revision: 0 };
   private sweepTimer: unknown = null;
+  private mergeTimer: unknown = null;
   private stopped = false;
 
   constructor(options: HistoryServiceOptions) {
@@ -174,12 +182,15 @@ export class HistoryService {
     await this.refreshSummary(false);
     await this.sweep();
     this.scheduleSweep();
+    this.scheduleIndexMerge(INDEX_MERGE_FIRST_MS);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.sweepTimer !== null) this.options.clock.clearTimeout(this.sweepTimer);
     this.sweepTimer = null;
+    if (this.mergeTimer !== null) this.options.clock.clearTimeout(this.mergeTimer);
+    this.mergeTimer = null;
     await Promise.allSettled([...this.tracked.values()].map((t) => t.chain).concat([...this.writes]));
     const store = this.opened;
     this.opened = null;
@@ -438,6 +449,42 @@ export class HistoryService {
     }, RETENTION_SWEEP_MS);
   }
 
+  private hasStopped(): boolean {
+    return this.stopped;
+  }
+
+  private scheduleIndexMerge(afterMs: number): void {
+    if (this.stopped) return;
+    this.mergeTimer = this.options.clock.setTimeout(() => {
+      this.mergeTimer = null;
+      void this.mergeIndexes(true, 1, this.options.clock.now());
+    }, afterMs);
+  }
+
+  /** One step, then the next after a pause, until the indexes are merged; then the next day's. */
+  private async mergeIndexes(begin: boolean, step: number, startedAt: number): Promise<void> {
+    const store = this.opened;
+    if (!store || this.stopped) return;
+    let more: boolean;
+    try {
+      more = await store.mergeSearchIndexes(begin);
+    } catch (error) {
+      this.options.logger.warn(`history: merging the search indexes failed: ${messageOf(error)}`);
+      more = false;
+    }
+    // stop() may have come while the step ran.
+    if (this.hasStopped()) return;
+    if (more && step < INDEX_MERGE_MAX_STEPS) {
+      this.mergeTimer = this.options.clock.setTimeout(() => {
+        this.mergeTimer = null;
+        void this.mergeIndexes(false, step + 1, startedAt);
+      }, INDEX_MERGE_PAUSE_MS);
+      return;
+    }
+    if (step > 1) this.options.logger.info(`history: search indexes merged in ${step} steps, ${this.options.clock.now() - startedAt} ms`);
+    this.scheduleIndexMerge(INDEX_MERGE_EVERY_MS);
+  }
+
   private async sweep(): Promise<void> {
     const store = this.opened;
     const days = this.options.settings().history.retentionDays;
@@ -469,8 +516,8 @@ export class HistoryService {
         .map((n) => ({ label: n.label.trim(), number: n.number.trim() }))
         .filter((n) => n.number !== '')
         .map((n) => {
-          const normalized = normalizeNumber(n.number, country);
-          return { ...n, e164: normalized.e164, digits: normalized.digits };
+          const keys = numberKeys(n.number, country);
+          return { ...n, e164: keys.e164, digits: keys.digits };
         }),
     };
   }

@@ -108,6 +108,8 @@ export interface HistoryStore {
   clearCalls(): Promise<number>;
   /** Deletes calls that started before `epochMs`; returns how many. */
   deleteStartedBefore(epochMs: number): Promise<number>;
+  /** One bounded step of compacting the search indexes (`begin` starts a full merge); true while work remains. */
+  mergeSearchIndexes(begin: boolean): Promise<boolean>;
   markMissedSeen(): Promise<void>;
   unseenMissed(): Promise<number>;
 

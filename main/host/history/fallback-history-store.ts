@@ -31,6 +31,7 @@ export function withFallback(primary: HistoryStore, fallback: () => HistoryStore
     deleteCalls: (ids) => active.deleteCalls(ids),
     clearCalls: () => active.clearCalls(),
     deleteStartedBefore: (epochMs) => active.deleteStartedBefore(epochMs),
+    mergeSearchIndexes: (begin) => active.mergeSearchIndexes(begin),
     markMissedSeen: () => active.markMissedSeen(),
     unseenMissed: () => active.unseenMissed(),
     lookupNumber: (e164, digits, excludeCallId, recentLimit) => active.lookupNumber(e164, digits, excludeCallId, recentLimit),

@@ -3,7 +3,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { HistoryStore } from '../../core/history/history-store.ts';
 import type { Logger } from '../../core/ports.ts';
-import { batches, IMPORT_BATCH } from './engine-api.ts';
+import { batches, IMPORT_BATCH, importBatch } from './engine-api.ts';
 import { HistoryEngine } from './history-engine.ts';
 import { checkContacts } from './history-limits.ts';
 
@@ -35,6 +35,7 @@ export class InThreadHistoryStore implements HistoryStore {
   deleteCalls: HistoryStore['deleteCalls'] = (ids) => this.settle(() => this.engine.deleteCalls(ids));
   clearCalls: HistoryStore['clearCalls'] = () => this.settle(() => this.engine.clearCalls());
   deleteStartedBefore: HistoryStore['deleteStartedBefore'] = (epochMs) => this.settle(() => this.engine.deleteStartedBefore(epochMs));
+  mergeSearchIndexes: HistoryStore['mergeSearchIndexes'] = (begin) => this.settle(() => this.engine.mergeSearchIndexes(begin));
   markMissedSeen: HistoryStore['markMissedSeen'] = () => this.settle(() => { this.engine.markMissedSeen(); });
   unseenMissed: HistoryStore['unseenMissed'] = () => this.settle(() => this.engine.unseenMissed());
   lookupNumber: HistoryStore['lookupNumber'] = (e164, digits, excludeCallId, recentLimit) =>
@@ -53,7 +54,7 @@ export class InThreadHistoryStore implements HistoryStore {
     }
     let done = 0;
     for (const part of parts) {
-      done += this.engine.importContactsBatch(part);
+      done += this.engine.importContactsBatch(importBatch(part));
       onProgress(done);
       await nextTurn();
     }

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { HistoryStore } from '../../core/history/history-store.ts';
 import type { Logger } from '../../core/ports.ts';
-import { batches, IMPORT_BATCH, type EngineApi, type EngineMethod } from './engine-api.ts';
+import { batches, IMPORT_BATCH, importBatch, type EngineApi, type EngineMethod } from './engine-api.ts';
 import { HistoryStoreError, isHistoryErrorCode } from './history-errors.ts';
 import { checkContacts } from './history-limits.ts';
 import type { WireError, WorkerData, WorkerReply } from './worker-protocol.ts';
@@ -118,6 +118,7 @@ export class WorkerHistoryStore implements HistoryStore {
   deleteCalls: HistoryStore['deleteCalls'] = (ids) => this.call('deleteCalls', ids);
   clearCalls: HistoryStore['clearCalls'] = () => this.call('clearCalls');
   deleteStartedBefore: HistoryStore['deleteStartedBefore'] = (epochMs) => this.call('deleteStartedBefore', epochMs);
+  mergeSearchIndexes: HistoryStore['mergeSearchIndexes'] = (begin) => this.call('mergeSearchIndexes', begin);
   markMissedSeen: HistoryStore['markMissedSeen'] = () => this.call('markMissedSeen');
   unseenMissed: HistoryStore['unseenMissed'] = () => this.call('unseenMissed');
   lookupNumber: HistoryStore['lookupNumber'] = (e164, digits, excludeCallId, recentLimit) =>
@@ -136,7 +137,7 @@ export class WorkerHistoryStore implements HistoryStore {
     }
     let done = 0;
     for (const part of parts) {
-      done += await this.call('importContactsBatch', part);
+      done += await this.call('importContactsBatch', importBatch(part));
       onProgress(done);
     }
     return done;

@@ -286,6 +286,36 @@ describe.each(modes)('history store (%s)', (mode) => {
     expect((await store.queryCalls(query({ filter: { ...allKinds, from: t, to: t + 1 } }))).rows.map((r) => r.id)).toEqual([next]);
   });
 
+  it('keeps the search index in step with the calls, and merges its segments in bounded steps', async () => {
+    const t = Date.UTC(2025, 0, 1);
+    // Each insert is its own transaction, so each leaves a small index segment behind.
+    const ids: number[] = [];
+    for (let i = 0; i < 40; i += 1) ids.push(await store.insertCall(callInsert({ startedAt: t + i * 60_000, displayName: `Walker ${String(i)}` })));
+    await store.wrapUp(ids[3]!, { notes: 'wants a callback' });
+    expect(await store.deleteCalls([ids[0]!, ids[1]!])).toBe(2);
+    expect(await store.deleteStartedBefore(t + 5 * 60_000)).toBe(3);
+    let steps = 1;
+    let more = await store.mergeSearchIndexes(true);
+    while (more && steps < 1000) {
+      more = await store.mergeSearchIndexes(false);
+      steps += 1;
+    }
+    expect(more).toBe(false);
+    // Merged: another full merge finds nothing to do.
+    expect(await store.mergeSearchIndexes(true)).toBe(false);
+    const found = (await store.queryCalls(query({ words: ['walker'] }))).rows.map((r) => r.id);
+    expect(found).toEqual(ids.slice(5).reverse());
+    expect((await store.queryCalls(query({ words: ['callback'] }))).rows.map((r) => r.id)).toEqual([]);
+    await store.close();
+    // The index itself holds exactly the calls left, under their negated ids.
+    const db = new Database(file, { readonly: true });
+    const indexed = db.prepare("SELECT rowid FROM calls_fts WHERE calls_fts MATCH 'walker' ORDER BY rowid").pluck().all();
+    expect(indexed).toEqual(ids.slice(5).reverse().map((id) => -id));
+    db.close();
+    store = await makeStore(mode, file);
+    await store.open();
+  });
+
   it('counts unseen missed calls until they are marked seen', async () => {
     const a = await store.insertCall(callInsert());
     const b = await store.insertCall(callInsert());
@@ -420,20 +450,32 @@ describe.each(modes)('history store (%s)', (mode) => {
   });
 
   it('imports contacts in batches with progress, or refuses the whole import when one is bad', async () => {
-    const contacts = Array.from({ length: 4500 }, (_, i) =>
-      contactWrite({ name: `Imported ${String(i)}`, numbers: [{ label: 'work', number: `+1 212 555 ${String(i).padStart(4, '0')}`, e164: `+1212555${String(i).padStart(4, '0')}`, digits: `1212555${String(i).padStart(4, '0')}` }] }),
-    );
+    const pad = (i: number, n: number): string => String(i).padStart(n, '0');
+    // Contact i has i % 4 numbers, so the numbers of each batch land on the right contacts.
+    const numbersOf = (i: number) =>
+      Array.from({ length: i % 4 }, (_, k) => ({ label: `l${String(k)}`, number: `+1 212 ${pad(k, 3)} ${pad(i, 5)}`, e164: `+1212${pad(k, 3)}${pad(i, 5)}`, digits: `1212${pad(k, 3)}${pad(i, 5)}` }));
+    const contacts = Array.from({ length: 22_500 }, (_, i) => contactWrite({ name: `Imported ${String(i)}`, company: `Firm ${String(i)}`, numbers: numbersOf(i) }));
+    const before = await store.insertCall(callInsert({ number: '+1 212 002 09999', e164: '+121200209999', digits: '121200209999' }));
     const progress: number[] = [];
-    expect(await store.importContacts(contacts, (done) => progress.push(done))).toBe(4500);
-    expect(progress).toEqual([2000, 4000, 4500]);
-    expect((await store.allContacts()).length).toBe(4500);
-    expect((await store.queryContacts({ words: [], digits: '2125554499', after: null, limit: 5 })).contacts.map((c) => c.name)).toEqual(['Imported 4499']);
+    expect(await store.importContacts(contacts, (done) => progress.push(done))).toBe(22_500);
+    expect(progress).toEqual([10_000, 20_000, 22_500]);
+    expect((await store.allContacts()).length).toBe(22_500);
+    for (const i of [0, 1, 3, 9_999, 10_000, 10_001, 19_999, 20_000, 22_499]) {
+      const found = (await store.queryContacts({ words: ['imported', String(i)], digits: '', after: null, limit: 5 })).contacts.filter((c) => c.name === `Imported ${String(i)}`);
+      expect(found.map((c) => [c.company, c.numbers.map((n) => [n.label, n.number])])).toEqual([[`Firm ${String(i)}`, numbersOf(i).map((n) => [n.label, n.number])]]);
+      if (i % 4 > 0) {
+        expect((await store.queryContacts({ words: [], digits: `212000${pad(i, 5)}`, after: null, limit: 5 })).contacts.map((c) => c.name)).toEqual([`Imported ${String(i)}`]);
+        expect((await store.lookupNumber(`+1212000${pad(i, 5)}`, `1212000${pad(i, 5)}`, null, 5)).contact?.name).toBe(`Imported ${String(i)}`);
+      }
+    }
+    // A call already in the history is linked to the imported contact its number belongs to.
+    expect((await store.getCall(before))?.contact?.name).toBe('Imported 9999');
 
     const bad = [...contacts.slice(0, 3000), contactWrite({ notes: 'n'.repeat(10_001) })];
     const noProgress: number[] = [];
     await rejectsWith(store.importContacts(bad, (done) => noProgress.push(done)), 'too-long', 'contacts[3000].notes');
     expect(noProgress).toEqual([]);
-    expect((await store.allContacts()).length).toBe(4500);
+    expect((await store.allContacts()).length).toBe(22_500);
   });
 
   it('closes records a previous run left in progress, and keeps everything across a reopen', async () => {

@@ -60,7 +60,7 @@ export const search: Migration = {
     // What a version-1 file already holds.
     db.exec(`
       ${linkCallsToContactsSql}
-      ${indexCallsSql('1')};
+      ${indexCallsSql('1', 'c.id')};
       INSERT INTO call_days (day, min_id, max_id)
         SELECT CAST(started_at / 86400000 AS INTEGER), min(id), max(id) FROM calls GROUP BY 1;
       INSERT INTO contacts_fts (rowid, name, company) SELECT id, name, company FROM contacts;
