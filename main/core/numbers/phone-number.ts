@@ -73,13 +73,26 @@ const EXTENSION = /^(.*?\d[\s\d()./-]*?)\s*(?:;\s*ext=|,|\bext\.?|\bextension\b|
 const MAYBE_EXTENSION = /[a-z;,#]/i;
 
 export function normalizeNumber(text: string, country: CountryCode | null): NormalizedNumber {
+  return normalized(text, country, true);
+}
+
+/**
+ * What matching needs, without the display text: formatting costs a third of the time, and a
+ * 100,000-contact import normalises every number.
+ */
+export function numberKeys(text: string, country: CountryCode | null): Pick<NormalizedNumber, 'e164' | 'digits'> {
+  const { e164, digits } = normalized(text, country, false);
+  return { e164, digits };
+}
+
+function normalized(text: string, country: CountryCode | null, withDisplay: boolean): NormalizedNumber {
   // NFKC folds full-width digits and plus signs (＋１ ５５５) to ASCII.
   const head = text.slice(0, 256);
   const folded = (ASCII_ONLY.test(head) ? head : head.normalize('NFKC')).trim();
   const trimmed = MAYBE_EXTENSION.test(folded) ? (EXTENSION.exec(folded)?.[1] ?? folded).trim() : folded;
   if (trimmed !== folded) {
     // An extension reaches the same line: match and show the main number, keep the text as given.
-    const main = normalizeNumber(trimmed, country);
+    const main = normalized(trimmed, country, withDisplay);
     return { ...main, display: main.e164 !== null ? `${main.display} ${folded.slice(trimmed.length).trim()}` : folded };
   }
   const digits = digitsOf(trimmed);
@@ -88,6 +101,7 @@ export function normalizeNumber(text: string, country: CountryCode | null): Norm
   const ascii = ASCII_ONLY.test(bare) ? bare : bare.replace(/\p{Nd}/gu, (d) => digitsOf(d));
   const parsed = parsePhoneNumberFromString(ascii, country ?? undefined);
   if (!parsed?.isPossible()) return { e164: null, digits, display: trimmed };
+  if (!withDisplay) return { e164: parsed.number, digits, display: trimmed };
   const display = country !== null && parsed.country === country ? parsed.formatNational() : parsed.formatInternational();
   return { e164: parsed.number, digits, display };
 }

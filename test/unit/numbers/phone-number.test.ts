@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countryOfLocale, digitsOf, effectiveCountry, looksLikeNumber, normalizeNumber } from '../../../main/core/numbers/phone-number.ts';
+import { countryOfLocale, digitsOf, effectiveCountry, looksLikeNumber, normalizeNumber, numberKeys } from '../../../main/core/numbers/phone-number.ts';
 import { fillTemplate, templateProblem, emptyValues } from '../../../main/core/numbers/url-template.ts';
 import { outcomeOf, splitSearch } from '../../../main/core/history/history-service.ts';
 import type { Call } from '../../../preload/contract.ts';
@@ -33,6 +33,16 @@ describe('phone numbers', () => {
     expect(digitsOf('9'.repeat(70_000))).toHaveLength(512);
     expect(looksLikeNumber('+1 (555) 123-4567')).toBe(true);
     expect(looksLikeNumber('')).toBe(false);
+  });
+
+  it('gives the same matching keys without formatting the display text', () => {
+    const samples = ['(555) 123-4567', '+1 555 123 4567', '030 1234567', '+1 418 555 0101 ext. 102', '1002', 'sip:alice', '＋１ ５５５ １２３ ４５６７', '٠١٢٣٤٥٦٧٨٩', ''];
+    for (const country of ['US', 'DE', null] as const) {
+      for (const text of samples) {
+        const { e164, digits } = normalizeNumber(text, country);
+        expect(numberKeys(text, country)).toEqual({ e164, digits });
+      }
+    }
   });
 
   it('takes the country from the setting, else from the locale region', () => {
