@@ -45,7 +45,14 @@ export function translate(locale: Locale, key: string, params?: MessageParams): 
  * A count in words: the key's plural form for the locale (`key.one`, `key.other`, ... as
  * Intl.PluralRules names them), with {count} filled; `key.other` when the form is missing.
  */
+const pluralRules = new Map<Locale, Intl.PluralRules>();
+
 export function plural(locale: Locale, key: string, count: number, params?: MessageParams): string {
-  const form = `${key}.${new Intl.PluralRules(locale).select(count)}`;
+  let rules = pluralRules.get(locale);
+  if (rules === undefined) {
+    rules = new Intl.PluralRules(locale);
+    pluralRules.set(locale, rules);
+  }
+  const form = `${key}.${rules.select(count)}`;
   return translate(locale, form in catalogs[locale] || form in catalogs.en ? form : `${key}.other`, { count, ...params });
 }

@@ -124,6 +124,20 @@ export interface DayLabels {
   yesterday: string;
 }
 
+// Building an Intl.DateTimeFormat costs about a millisecond, formatting with one microseconds: a
+// screen-pop with five past calls built eleven of them while the incoming call's card was drawn.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function dateFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale}|${JSON.stringify(options)}`;
+  let format = formatters.get(key);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat(locale, options);
+    formatters.set(key, format);
+  }
+  return format;
+}
+
 /**
  * A day header: Today, Yesterday, the weekday within the last week, else the date (with the year
  * only when it is not this year). Localized by Intl for the UI's locale.
@@ -137,21 +151,21 @@ export function dayLabel(at: number, now: number, locale: string, words: DayLabe
   const days = Math.round((startOf(now) - startOf(at)) / 86_400_000);
   if (days === 0) return words.today;
   if (days === 1) return words.yesterday;
-  if (days > 1 && days < 7) return new Intl.DateTimeFormat(locale, { weekday: 'long' }).format(at);
+  if (days > 1 && days < 7) return dateFormat(locale, { weekday: 'long' }).format(at);
   const sameYear = new Date(at).getFullYear() === new Date(now).getFullYear();
-  return new Intl.DateTimeFormat(locale, sameYear ? { weekday: 'short', month: 'long', day: 'numeric' } : { year: 'numeric', month: 'long', day: 'numeric' }).format(at);
+  return dateFormat(locale, sameYear ? { weekday: 'short', month: 'long', day: 'numeric' } : { year: 'numeric', month: 'long', day: 'numeric' }).format(at);
 }
 
 export function timeOfDay(at: number, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit' }).format(at);
+  return dateFormat(locale, { hour: 'numeric', minute: '2-digit' }).format(at);
 }
 
 export function shortDate(at: number, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }).format(at);
+  return dateFormat(locale, { dateStyle: 'medium' }).format(at);
 }
 
 export function dateTime(at: number, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(at);
+  return dateFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(at);
 }
 
 /** `YYYY-MM-DD` of an <input type=date> to local midnight; null for empty or invalid. */
