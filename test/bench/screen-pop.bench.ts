@@ -1,12 +1,17 @@
 // The history as a user meets it, on the real stack with a full database: a million calls and
 // 100,000 contacts in the web host's SQLite (run in its worker, as the app runs it). Measures an
 // INVITE reaching the core until the screen-pop card is painted in Chromium, and a 100,000-row CSV
-// import through the contract (chunks, preview, write). Prints BENCH lines; asserts nothing.
-import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync } from 'node:fs';
+// import through the contract (chunks, preview, write), once on the core alone and once in the
+// running stack beside Chromium and Kamailio. Prints BENCH lines; asserts nothing.
+import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, describe, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Contact } from '../../preload/contract.ts';
+import type { Core } from '../../main/core/core.ts';
+import { makeCore } from '../unit/core/support/core-harness.ts';
 import { exportContactsCsv } from '../../main/core/contacts/contact-export.ts';
 import { silentLogger } from '../../main/core/ports.ts';
 import { createHistoryStore } from '../../main/host/history/create-history-store.ts';
@@ -28,16 +33,19 @@ function quantile(values: number[], q: number): number {
   return sorted[i] ?? Number.NaN;
 }
 
+/** Where the built database is kept: HOOKSWITCH_BENCH_CACHE across runs, else for this run. */
+const runCache = process.env.HOOKSWITCH_BENCH_CACHE ? null : mkdtempSync(path.join(tmpdir(), 'hookswitch-bench-'));
+const cacheDir = process.env.HOOKSWITCH_BENCH_CACHE ?? runCache ?? '';
+
 /**
- * A million calls, 100,000 contacts, and Grace at 1002 with a few calls of her own. With
- * HOOKSWITCH_BENCH_CACHE set to a folder, the file built once is kept there and copied for the
- * next runs (the build takes one to two minutes).
+ * A million calls, 100,000 contacts, and Grace at 1002 with a few calls of her own. Built once
+ * (one to two minutes) and copied for each test; with HOOKSWITCH_BENCH_CACHE set to a folder, kept
+ * there for the next runs too.
  */
 async function fullHistory(dataDir: string): Promise<void> {
   const file = path.join(dataDir, 'history.sqlite');
-  const cache = process.env.HOOKSWITCH_BENCH_CACHE;
-  const cached = cache ? path.join(cache, 'screen-pop-history.sqlite') : null;
-  if (cached !== null && existsSync(cached)) {
+  const cached = path.join(cacheDir, 'screen-pop-history.sqlite');
+  if (existsSync(cached)) {
     copyFileSync(cached, file);
     onDisk(file);
     return;
@@ -51,10 +59,8 @@ async function fullHistory(dataDir: string): Promise<void> {
   const t0 = performance.now();
   fillCalls(file, generateCalls({ count: 1_000_000, contacts, endAt: Date.now() - 86_400_000 }));
   bench('history_fill_1m', (performance.now() - t0) / 1000, 's');
-  if (cached !== null) {
-    mkdirSync(path.dirname(cached), { recursive: true });
-    copyFileSync(file, cached);
-  }
+  mkdirSync(path.dirname(cached), { recursive: true });
+  copyFileSync(file, cached);
   onDisk(file);
 }
 
@@ -93,12 +99,52 @@ async function watchPops(app: Page): Promise<void> {
   });
 }
 
+/** 100,000 contacts as a CSV file, through the same commands the import dialog sends. */
+async function importContacts(handlers: Core['handlers'], name: string): Promise<void> {
+  const contacts: Contact[] = generateContacts(100_000, 7).map((c) => ({ ...c, id: null, numbers: c.numbers.map((n) => ({ label: n.label, number: n.number })) }));
+  const csv = exportContactsCsv(contacts);
+  const t0 = performance.now();
+  const { importId } = await handlers['contacts:importBegin']({ format: 'csv', size: Buffer.byteLength(csv, 'utf8') }, sender);
+  const CHUNK = 32_000; // characters; at most 128 KiB of UTF-8 even when every one takes four bytes
+  for (let at = 0; at < csv.length; at += CHUNK) await handlers['contacts:importChunk']({ importId, text: csv.slice(at, at + CHUNK) }, sender);
+  const preview = await handlers['contacts:importPreview']({ importId }, sender);
+  const tPreview = performance.now();
+  const result = await handlers['contacts:import']({ importId }, sender);
+  const t1 = performance.now();
+  bench(name, t1 - t0, 'ms');
+  bench(`${name}_preview`, tPreview - t0, 'ms');
+  bench(`${name}_imported`, result.imported, 'contacts');
+  bench(`${name}_rows`, preview.total, 'rows');
+}
+
 describe('the history at a million calls', () => {
   let stack: Stack | undefined;
   let peer: BrowserPeer | undefined;
   afterAll(async () => {
     await peer?.close();
     await stack?.stop();
+    if (runCache !== null) rmSync(runCache, { recursive: true, force: true });
+  });
+
+  it('imports 100,000 contacts through the core alone, the store in its worker (no browser running)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'hookswitch-import-bench-'));
+    try {
+      await fullHistory(dir);
+      const store = createHistoryStore({
+        file: path.join(dir, 'history.sqlite'),
+        logger: silentLogger,
+        workerUrl: pathToFileURL(path.resolve('dist/main/history-worker.mjs')),
+      });
+      const { core } = makeCore({ history: store });
+      await core.start();
+      try {
+        await importContacts(core.handlers, 'contacts_import_100k_core');
+      } finally {
+        await core.stop();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('measures INVITE to painted screen-pop, and a 100,000-contact CSV import', async () => {
@@ -132,21 +178,6 @@ describe('the history at a million calls', () => {
     await peer.close();
     peer = undefined;
 
-    // 100,000 contacts as a CSV file, through the same commands the import dialog sends.
-    const contacts: Contact[] = generateContacts(100_000, 7).map((c) => ({ ...c, id: null, numbers: c.numbers.map((n) => ({ label: n.label, number: n.number })) }));
-    const csv = exportContactsCsv(contacts);
-    const handlers = host.core.handlers;
-    const t0 = performance.now();
-    const { importId } = await handlers['contacts:importBegin']({ format: 'csv', size: Buffer.byteLength(csv, 'utf8') }, sender);
-    const CHUNK = 32_000; // characters; at most 128 KiB of UTF-8 even when every one takes four bytes
-    for (let at = 0; at < csv.length; at += CHUNK) await handlers['contacts:importChunk']({ importId, text: csv.slice(at, at + CHUNK) }, sender);
-    const preview = await handlers['contacts:importPreview']({ importId }, sender);
-    const tPreview = performance.now();
-    const result = await handlers['contacts:import']({ importId }, sender);
-    const t1 = performance.now();
-    bench('contacts_import_100k', t1 - t0, 'ms');
-    bench('contacts_import_100k_preview', tPreview - t0, 'ms');
-    bench('contacts_import_100k_imported', result.imported, 'contacts');
-    bench('contacts_import_100k_rows', preview.total, 'rows');
+    await importContacts(host.core.handlers, 'contacts_import_100k');
   });
 });
