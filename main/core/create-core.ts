@@ -7,7 +7,7 @@ import type { ContactWrite } from './history/history-store.ts';
 import { HeadsetController, type CallControl } from './hid/headset-controller.ts';
 import { ContactImports } from './history/contact-imports.ts';
 import { HistoryService, splitSearch, viaStore } from './history/history-service.ts';
-import { contactsCsvFileName, exportContactsCsv, parseContactsFile } from './contacts/contact-files.ts';
+import { contactsCsvFileName, parseContactsFile } from './contacts/contact-files.ts';
 import { RemoteMediaEngine } from './media/remote-media-engine.ts';
 import { silentLogger, systemClock } from './ports.ts';
 import { isAccountConfigured } from './settings/settings-defaults.ts';
@@ -279,7 +279,7 @@ export function createCore(options: CoreOptions): Core {
       }),
     'contacts:export': async () => ({
       fileName: contactsCsvFileName(clock.now()),
-      csv: exportContactsCsv(await viaStore(() => history.store().allContacts())),
+      csv: await viaStore(() => history.store().contactsCsv()),
     }),
     'calls:openCrm': ({ callId }) =>
       settled(() => {

@@ -340,6 +340,10 @@ describe('history at 1M calls / 100k contacts', () => {
         }
         const all = await longestStall(() => s.allContacts());
         bench(`main_stall_all_contacts_${name}`, all.stallMs, 'ms');
+        // What the export asks for: the CSV, built where the store runs.
+        const csv = await longestStall(() => s.contactsCsv());
+        bench(`main_stall_contacts_csv_${name}`, csv.stallMs, 'ms');
+        bench(`contacts_csv_${name}`, csv.totalMs, 'ms');
       } finally {
         await s.close();
       }

@@ -122,4 +122,6 @@ export interface HistoryStore {
   importContacts(contacts: readonly ContactWrite[], onProgress: (done: number) => void): Promise<number>;
   /** Every contact, by name. */
   allContacts(): Promise<Contact[]>;
+  /** Every contact, by name, as the CSV the export gives (exportContactsCsv). */
+  contactsCsv(): Promise<string>;
 }

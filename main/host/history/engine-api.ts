@@ -24,6 +24,7 @@ export type EngineApi = Pick<
   | 'deleteContact'
   | 'importContactsBatch'
   | 'allContacts'
+  | 'contactsCsv'
 >;
 
 export type EngineMethod = keyof EngineApi;

@@ -40,6 +40,7 @@ export function withFallback(primary: HistoryStore, fallback: () => HistoryStore
     deleteContact: (id) => active.deleteContact(id),
     importContacts: (contacts, onProgress) => active.importContacts(contacts, onProgress),
     allContacts: () => active.allContacts(),
+    contactsCsv: () => active.contactsCsv(),
   };
   return store;
 }

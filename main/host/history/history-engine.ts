@@ -16,6 +16,7 @@ import type {
   WrapUp,
 } from '../../core/history/history-store.ts';
 import type { Logger } from '../../core/ports.ts';
+import { exportContactsCsv } from '../../core/contacts/contact-export.ts';
 import { indexCallsSql } from './call-words.ts';
 import { reversedDigits as reversed, type ImportBatch } from './engine-api.ts';
 import { HistoryStoreError } from './history-errors.ts';
@@ -833,6 +834,14 @@ export class HistoryEngine {
        FROM json_each(@numbers) ORDER BY key`,
     ).run({ first, numbers: batch.numbers });
     this.sql('INSERT INTO contact_numbers_fts (rowid, digits) SELECT id, digits FROM contact_numbers WHERE id > @after').run({ after: lastNumber });
+  }
+
+  /**
+   * Every contact as the export's CSV, built here: in the worker, main then receives one string
+   * instead of copying 100,000 contact objects in (a 380 ms stall of main's event loop).
+   */
+  contactsCsv(): string {
+    return exportContactsCsv(this.allContacts());
   }
 
   allContacts(): Contact[] {

@@ -44,6 +44,7 @@ export class InThreadHistoryStore implements HistoryStore {
   saveContact: HistoryStore['saveContact'] = (contact) => this.settle(() => this.engine.saveContact(contact));
   deleteContact: HistoryStore['deleteContact'] = (id) => this.settle(() => this.engine.deleteContact(id));
   allContacts: HistoryStore['allContacts'] = () => this.settle(() => this.engine.allContacts());
+  contactsCsv: HistoryStore['contactsCsv'] = () => this.settle(() => this.engine.contactsCsv());
 
   async importContacts(contacts: Parameters<HistoryStore['importContacts']>[0], onProgress: (done: number) => void): Promise<number> {
     const parts = batches(contacts, IMPORT_BATCH);

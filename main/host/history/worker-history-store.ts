@@ -127,6 +127,7 @@ export class WorkerHistoryStore implements HistoryStore {
   saveContact: HistoryStore['saveContact'] = (contact) => this.call('saveContact', contact);
   deleteContact: HistoryStore['deleteContact'] = (id) => this.call('deleteContact', id);
   allContacts: HistoryStore['allContacts'] = () => this.call('allContacts');
+  contactsCsv: HistoryStore['contactsCsv'] = () => this.call('contactsCsv');
 
   async importContacts(contacts: Parameters<HistoryStore['importContacts']>[0], onProgress: (done: number) => void): Promise<number> {
     const parts = batches(contacts, IMPORT_BATCH);

@@ -11,6 +11,8 @@ import { silentLogger } from '../../../main/core/ports.ts';
 import { WorkerHistoryStore } from '../../../main/host/history/worker-history-store.ts';
 import { HistoryStoreError } from '../../../main/host/history/history-errors.ts';
 import { currentVersion } from '../../../main/host/history/migrations/all-migrations.ts';
+import { exportContactsCsv } from '../../../main/core/contacts/contact-export.ts';
+import { parseContactsFile } from '../../../main/core/contacts/contact-import.ts';
 import { callInsert, contactWrite, disposeHistoryWorker, makeStore, modes, tempDir } from './history-fixture.ts';
 
 const allKinds: HistoryFilter = { kind: 'all', from: null, to: null, account: '' };
@@ -427,6 +429,11 @@ describe.each(modes)('history store (%s)', (mode) => {
     expect(await names([], '0999')).toEqual([]);
     expect((await store.allContacts()).map((c) => c.name)).toEqual(['Ada King', 'Zoë Østergaard']);
     expect(zoe.numbers).toEqual([]);
+    // The export's CSV comes from the store, built from the same contacts, and reads back.
+    const csv = await store.contactsCsv();
+    expect(csv).toBe(exportContactsCsv(await store.allContacts()));
+    const back = parseContactsFile('csv', csv);
+    expect(back.drafts.map((d) => d.contact.name)).toEqual(['Ada King', 'Zoë Østergaard']);
   });
 
   it('pages contacts by name then id', async () => {
