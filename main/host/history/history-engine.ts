@@ -517,13 +517,15 @@ export class HistoryEngine {
     if (longWords.length > 0 || ftsDigits !== '') {
       // The index's rowids are negated ids: FTS5 walks them in ascending order, newest call
       // first, and stops after `limit` rows that pass the filters. The calls table is read only
-      // when a filter needs a column of it.
+      // when a filter needs a column of it. The bounds are cast: better-sqlite3 binds numbers as
+      // REAL, and FTS5 uses a rowid bound to seek and stop only when it is an INTEGER (bound as
+      // REAL, a walk confined to 10 of 200,000 rows took 20.6 ms instead of 0.04 ms).
       own = this.sql<{ id: number }>(
         ownWhere.length === 0
           ? `SELECT -f.rowid AS id FROM calls_fts f
-             WHERE calls_fts MATCH @match AND f.rowid BETWEEN -@hi AND -@lo ORDER BY f.rowid LIMIT @limit`
+             WHERE calls_fts MATCH @match AND f.rowid BETWEEN -CAST(@hi AS INTEGER) AND -CAST(@lo AS INTEGER) ORDER BY f.rowid LIMIT @limit`
           : `SELECT c.id FROM calls_fts f JOIN calls c ON c.id = -f.rowid
-             WHERE calls_fts MATCH @match AND f.rowid BETWEEN -@hi AND -@lo ${ownCond}
+             WHERE calls_fts MATCH @match AND f.rowid BETWEEN -CAST(@hi AS INTEGER) AND -CAST(@lo AS INTEGER) ${ownCond}
              ORDER BY f.rowid LIMIT @limit`,
       ).all({ ...ownParams, match: callMatch(longWords, ftsDigits) });
     } else {
