@@ -18,7 +18,7 @@ import { createHistoryStore } from '../../main/host/history/create-history-store
 import type { BrowserPeer } from '../support/browser-peer/index.ts';
 import { generateCalls, generateContacts } from '../support/history-data.ts';
 import { fillCalls } from '../support/history-fill.ts';
-import { configureAccount, openPeer, startStack, waitForRegistered, type Stack } from '../e2e/stack.ts';
+import { registerWithPeer, startStack, type Stack } from '../e2e/stack.ts';
 
 const CALLS = 20;
 const sender = { id: 'bench' };
@@ -149,11 +149,8 @@ describe('the history at a million calls', () => {
 
   it('measures INVITE to painted screen-pop, and a 100,000-contact CSV import', async () => {
     stack = await startStack({ prepareDataDir: fullHistory });
-    peer = await openPeer(stack, '1002', 'Grace Hopper');
+    peer = await registerWithPeer(stack);
     const { app, host } = stack;
-    await app.bringToFront();
-    await configureAccount(app, { wsUrl: stack.kamailio.wsUrl, user: '1001' });
-    await waitForRegistered(app);
 
     const popMs: number[] = [];
     for (let i = 0; i < CALLS; i++) {

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { BrowserPeer } from '../support/browser-peer/index.ts';
-import { configureAccount, mediaStats, openPeer, startStack, waitForAppAudio, waitForRegistered, type Stack } from './stack.ts';
+import { mediaStats, openPeer, registerWithPeer, startStack, waitForAppAudio, type Stack } from './stack.ts';
 
 let stack: Stack | undefined;
 let peer: BrowserPeer | undefined;
@@ -36,10 +36,7 @@ function ready(): { stack: Stack; peer: BrowserPeer } {
 
 beforeAll(async () => {
   stack = await startStack();
-  peer = await openPeer(stack, '1002', 'Grace Hopper');
-  await stack.app.bringToFront();
-  await configureAccount(stack.app, { wsUrl: stack.kamailio.wsUrl, user: '1001' });
-  await waitForRegistered(stack.app);
+  peer = await registerWithPeer(stack);
 });
 
 afterAll(async () => {

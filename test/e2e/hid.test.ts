@@ -6,7 +6,7 @@ import type { Locator } from 'playwright-core';
 import { systemClock } from '../../main/core/ports.ts';
 import type { BrowserPeer } from '../support/browser-peer/index.ts';
 import { ReplayTransport, type ReplayDevice, type ReplayDeviceOptions } from '../support/hid-replay.ts';
-import { configureAccount, mediaStats, openPeer, startStack, waitForAppAudio, waitForRegistered, type Stack } from './stack.ts';
+import { mediaStats, registerWithPeer, startStack, waitForAppAudio, type Stack } from './stack.ts';
 
 const transport = new ReplayTransport(systemClock);
 let stack: Stack | undefined;
@@ -24,10 +24,7 @@ function pause(ms = 600): Promise<void> {
 
 beforeAll(async () => {
   stack = await startStack({ hidTransport: transport });
-  peer = await openPeer(stack, '1002', 'Grace Hopper');
-  await stack.app.bringToFront();
-  await configureAccount(stack.app, { wsUrl: stack.kamailio.wsUrl, user: '1001' });
-  await waitForRegistered(stack.app);
+  peer = await registerWithPeer(stack);
 });
 
 afterAll(async () => {

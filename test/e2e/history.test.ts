@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import type { BrowserPeer } from '../support/browser-peer/index.ts';
-import { configureAccount, openPeer, startStack, waitForRegistered, type Stack } from './stack.ts';
+import { registerWithPeer, startStack, type Stack } from './stack.ts';
 
 let stack: Stack | undefined;
 let peer: BrowserPeer | undefined;
@@ -50,10 +50,7 @@ async function noCalls(app: Page): Promise<void> {
 
 beforeAll(async () => {
   stack = await startStack();
-  peer = await openPeer(stack, '1002', 'Grace Hopper');
-  await stack.app.bringToFront();
-  await configureAccount(stack.app, { wsUrl: stack.kamailio.wsUrl, user: '1001' });
-  await waitForRegistered(stack.app);
+  peer = await registerWithPeer(stack);
 });
 
 // A failed step leaves a picture of the screen and the page's errors behind, for diagnosis.

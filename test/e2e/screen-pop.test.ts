@@ -8,7 +8,7 @@ import type { Locator, Page } from 'playwright-core';
 import { createHistoryStore } from '../../main/host/history/create-history-store.ts';
 import { silentLogger } from '../../main/core/ports.ts';
 import type { BrowserPeer } from '../support/browser-peer/index.ts';
-import { configureAccount, openPeer, startStack, waitForRegistered, type Stack } from './stack.ts';
+import { openPeer, registerWithPeer, startStack, type Stack } from './stack.ts';
 
 const DAY = 86_400_000;
 const opened: string[] = [];
@@ -87,10 +87,7 @@ beforeAll(async () => {
       return Promise.resolve();
     },
   });
-  peer = await openPeer(stack, '1002', 'Grace Hopper');
-  await stack.app.bringToFront();
-  await configureAccount(stack.app, { wsUrl: stack.kamailio.wsUrl, user: '1001' });
-  await waitForRegistered(stack.app);
+  peer = await registerWithPeer(stack);
 });
 
 afterAll(async () => {

@@ -138,6 +138,18 @@ export async function waitForAppAudio(app: Page, timeoutMs = 8000): Promise<Medi
   return last;
 }
 
+/**
+ * The usual start of a call test: Grace Hopper's browser at 1002, and Hookswitch registered as
+ * 1001 through its settings view, in front.
+ */
+export async function registerWithPeer(stack: Stack): Promise<BrowserPeer> {
+  const peer = await openPeer(stack, '1002', 'Grace Hopper');
+  await stack.app.bringToFront();
+  await configureAccount(stack.app, { wsUrl: stack.kamailio.wsUrl, user: '1001' });
+  await waitForRegistered(stack.app);
+  return peer;
+}
+
 export async function openPeer(stack: Stack, user: string, displayName?: string): Promise<BrowserPeer> {
   const peer = await openBrowserPeer(stack.browser, `peer-${user}`);
   await peer.call('start', { user, wsUrl: stack.kamailio.wsUrl, displayName });
