@@ -165,7 +165,7 @@ describe('history at 1M calls / 100k contacts', () => {
       const { stallMs, totalMs } = await longestStall(() => s.importContacts(contacts, () => undefined));
       await s.close();
       const suffix = mode === 'in-thread' ? '' : '_worker';
-      bench(`contacts_import_100k${suffix}`, totalMs, 'ms');
+      bench(`contacts_store_import_100k${suffix}`, totalMs, 'ms');
       bench(`main_stall_import_100k_${mode === 'in-thread' ? 'in_thread' : 'worker'}`, stallMs, 'ms');
     }
   });
