@@ -17,6 +17,8 @@ export const ErrorCode = z.enum([
   'not-registered',
   'invalid-number', // a dial target that is not a phone number or SIP URI
   'no-such-call',
+  'no-such-account', // an account id that is not (or no longer) configured
+  'too-many-calls', // every line is in use (settings calls.maxLines)
   'no-such-device', // a headset id that is not (or no longer) listed or open
   'no-such-record', // a history row that does not exist (deleted meanwhile)
   'no-such-contact',
@@ -53,6 +55,8 @@ export const SettingsFieldError = z.enum([
   'invalid-ice-url',
   'invalid-country', // not a country libphonenumber knows
   'invalid-crm-template', // not an http(s) URL once filled in, or an unknown placeholder
+  'duplicate-account', // two accounts with the same id
+  'no-such-account', // a password for an account the settings do not have
 ]);
 export type SettingsFieldError = z.infer<typeof SettingsFieldError>;
 
@@ -71,8 +75,19 @@ export type IceServer = z.infer<typeof IceServer>;
 export const DtmfMode = z.enum(['rfc4733', 'info']);
 export type DtmfMode = z.infer<typeof DtmfMode>;
 
-/** The SIP account. The password is never part of it: it lives in the SecretStore. */
+/** A SIP account's id in settings, commands and calls: short, stable, chosen when it is added. */
+export const AccountId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/);
+export type AccountId = z.infer<typeof AccountId>;
+
+/** The ringtones that ship with Hookswitch (resources/ringtones). */
+export const Ringtone = z.enum(['classic', 'chime', 'pulse']);
+export type Ringtone = z.infer<typeof Ringtone>;
+
+/** One SIP account. The password is never part of it: it lives in the SecretStore. */
 export const AccountSettings = z.object({
+  id: AccountId,
+  /** What the user calls it ("Sales line"); '' shows the address of record. */
+  label: z.string().max(64),
   wsUrl: z.string().max(2048),
   sipUri: z.string().max(1024),
   authUser: z.string().max(256),
@@ -80,6 +95,8 @@ export const AccountSettings = z.object({
   dtmfMode: DtmfMode,
   iceServers: z.array(IceServer).max(16),
   registerOnStart: z.boolean(),
+  /** What this account's calls ring with, so the user hears which line is ringing. */
+  ringtone: Ringtone,
 });
 export type AccountSettings = z.infer<typeof AccountSettings>;
 
@@ -87,7 +104,8 @@ export type AccountSettings = z.infer<typeof AccountSettings>;
 export const AudioSettings = z.object({
   inputDeviceId: z.string().max(512),
   outputDeviceId: z.string().max(512),
-  ringtoneDeviceId: z.string().max(512),
+  /** Where the ringtone plays: one or more outputs at once (the headset and the speakers, say). */
+  ringDeviceIds: z.array(z.string().max(512)).min(1).max(4),
 });
 export type AudioSettings = z.infer<typeof AudioSettings>;
 
@@ -137,8 +155,22 @@ export const ScreenPopSettings = z.object({
 });
 export type ScreenPopSettings = z.infer<typeof ScreenPopSettings>;
 
+/** How calls behave when there are several at once. */
+export const CallSettings = z.object({
+  /** Calls at once (ringing, live or held); beyond it an incoming call gets 486 Busy Here. */
+  maxLines: z.number().int().min(1).max(8),
+  /** A call arriving during another plays a short tone in the call instead of the ringtone. */
+  callWaitingTone: z.boolean(),
+});
+export type CallSettings = z.infer<typeof CallSettings>;
+
+/** At most this many accounts are registered at once. */
+export const MAX_ACCOUNTS = 8;
+
 export const Settings = z.object({
-  account: AccountSettings,
+  /** The SIP accounts, in the order the user put them; the first is the default for dialling. */
+  accounts: z.array(AccountSettings).max(MAX_ACCOUNTS),
+  calls: CallSettings,
   audio: AudioSettings,
   ui: UiSettings,
   headsets: HeadsetSettings,
@@ -148,8 +180,8 @@ export const Settings = z.object({
 });
 export type Settings = z.infer<typeof Settings>;
 
-/** What the renderer sees of the settings: never the password, only whether one is stored. */
-export const SettingsView = Settings.extend({ hasPassword: z.boolean() });
+/** What the renderer sees of the settings: never a password, only which accounts have one stored. */
+export const SettingsView = Settings.extend({ passwordsStored: z.array(AccountId) });
 export type SettingsView = z.infer<typeof SettingsView>;
 
 export const RegistrationState = z.enum([
@@ -177,6 +209,9 @@ export const RegistrationErrorCode = z.enum([
 export type RegistrationErrorCode = z.infer<typeof RegistrationErrorCode>;
 
 export const AccountStatus = z.object({
+  accountId: AccountId,
+  /** The account's label, or its address of record when it has none. */
+  label: z.string().max(1024),
   state: RegistrationState,
   /** The address of record, e.g. sip:1001@pbx.example.com, when configured. */
   aor: z.string().nullable(),
@@ -223,6 +258,8 @@ export type CallEndReason = z.infer<typeof CallEndReason>;
 
 export const Call = z.object({
   id: z.string(),
+  /** The account the call was made on or came in to. */
+  accountId: AccountId,
   direction: CallDirection,
   state: CallState,
   /** The other party. Text only: always rendered as text, never as HTML. */
@@ -231,7 +268,10 @@ export const Call = z.object({
     number: z.string(),
     displayName: z.string(),
   }),
+  /** On hold by us. */
   held: z.boolean(),
+  /** The other side put the call on hold (their offer was sendonly or inactive). */
+  remoteHeld: z.boolean(),
   muted: z.boolean(),
   startedAt: z.number(),
   answeredAt: z.number().nullable(),
@@ -478,7 +518,8 @@ export const AppState = z.object({
   version: z.string(),
   systemLocale: z.string(),
   settings: SettingsView,
-  account: AccountStatus,
+  /** One per configured account, in the settings' order. */
+  accounts: z.array(AccountStatus),
   calls: z.array(Call),
   headsets: z.array(HeadsetView),
   history: HistorySummary,
@@ -548,6 +589,7 @@ export type MediaResult<O extends MediaOp> = z.infer<(typeof MediaResults)[O]>;
 // Commands (renderer -> main). Channel names are `domain:action`.
 
 const CallRef = z.object({ callId: z.string().min(1).max(64) });
+const AccountRef = z.object({ accountId: AccountId });
 
 export const commands = {
   /** Everything the UI needs at start; afterwards events keep it current. */
@@ -555,19 +597,23 @@ export const commands = {
 
   'settings:get': { args: z.void(), result: SettingsView },
   /**
-   * Saves the settings. `password`: a string sets it, null clears it, absent keeps it.
-   * Fails with invalid-settings and per-field reasons.
+   * Saves the settings. `passwords`, per account id: a string sets it, null clears it, an absent
+   * id keeps it. A removed account's password is deleted. Fails with invalid-settings and
+   * per-field reasons.
    */
   'settings:save': {
-    args: z.object({ settings: Settings, password: z.string().max(1024).nullable().optional() }),
+    args: z.object({ settings: Settings, passwords: z.record(AccountId, z.string().max(1024).nullable()).optional() }),
     result: SettingsView,
   },
 
-  'account:register': { args: z.void(), result: AccountStatus },
-  'account:unregister': { args: z.void(), result: AccountStatus },
+  'accounts:register': { args: AccountRef, result: AccountStatus },
+  'accounts:unregister': { args: AccountRef, result: AccountStatus },
 
-  /** Dial a number or SIP URI typed by the user. Resolves once the call exists (not answered). */
-  'calls:dial': { args: z.object({ target: z.string().max(256) }), result: Call },
+  /**
+   * Dial a number or SIP URI typed by the user, on the given account (the first registered one
+   * when absent). Resolves once the call exists (not answered).
+   */
+  'calls:dial': { args: z.object({ target: z.string().max(256), accountId: AccountId.optional() }), result: Call },
   'calls:answer': { args: CallRef, result: Call },
   'calls:reject': { args: CallRef, result: Call },
   'calls:hangup': { args: CallRef, result: Call },
@@ -645,7 +691,8 @@ export const commandNames = Object.keys(commands) as CommandName[];
 
 export const events = {
   'settings:changed': SettingsView,
-  'account:changed': AccountStatus,
+  /** Every account's status, in the settings' order, whenever one of them changes. */
+  'accounts:changed': z.array(AccountStatus),
   /** The full list of live calls plus calls that ended in the last few seconds. */
   'calls:changed': z.array(Call),
   'headsets:changed': z.array(HeadsetView),

@@ -139,11 +139,11 @@ export function startElectronApp(options: ElectronAppOptions = {}): { ready: Pro
     });
     // The core may report before the tray exists (while it is built, or from start() racing the
     // window): the latest report is kept and the tray starts from it, so it never shows a state
-    // older than the last 'account:changed'.
-    const latest: { account: AccountStatus | null; locale: string | null } = { account: null, locale: null };
+    // older than the last 'accounts:changed'.
+    const latest: { accounts: AccountStatus[] | null; locale: string | null } = { accounts: null, locale: null };
     const observe = (e: AnyEvent): void => {
-      if (e.event === 'account:changed') {
-        latest.account = e.payload;
+      if (e.event === 'accounts:changed') {
+        latest.accounts = e.payload;
         tray?.update(e.payload);
       } else if (e.event === 'settings:changed') {
         const locale = e.payload.ui.locale === 'auto' ? systemLocale : e.payload.ui.locale;
@@ -199,10 +199,15 @@ export function startElectronApp(options: ElectronAppOptions = {}): { ready: Pro
     const state = built.getState();
     const uiLocale = state.settings.ui.locale;
     const trayLocale = latest.locale ?? (uiLocale === 'auto' ? systemLocale : uiLocale);
-    const runAccount = (command: 'account:register' | 'account:unregister'): void => {
-      built.handlers[command](undefined, traySender).catch((err: unknown) => {
-        logger.warn(`${command} from the tray failed`, err);
-      });
+    // The tray's Register and Unregister act on every configured account.
+    const runAccounts = (command: 'accounts:register' | 'accounts:unregister'): void => {
+      const statuses = latest.accounts ?? built.getState().accounts;
+      for (const { accountId, state: registration } of statuses) {
+        if (registration === 'unconfigured') continue;
+        built.handlers[command]({ accountId }, traySender).catch((err: unknown) => {
+          logger.warn(`${command} ${accountId} from the tray failed`, err);
+        });
+      }
     };
     const appTray = new AppTray(
       {
@@ -212,16 +217,16 @@ export function startElectronApp(options: ElectronAppOptions = {}): { ready: Pro
           showWindow(window);
         },
         onRegister: () => {
-          runAccount('account:register');
+          runAccounts('accounts:register');
         },
         onUnregister: () => {
-          runAccount('account:unregister');
+          runAccounts('accounts:unregister');
         },
         onQuit: () => {
           app.quit();
         },
       },
-      latest.account ?? state.account,
+      latest.accounts ?? state.accounts,
     );
     tray = appTray;
 
@@ -235,7 +240,7 @@ export function startElectronApp(options: ElectronAppOptions = {}): { ready: Pro
     });
 
     // The window is up (or on its way) before start() finishes; from here every
-    // 'account:changed' reaches the tray as it happens.
+    // 'accounts:changed' reaches the tray as it happens.
     try {
       await built.start();
     } catch (err) {

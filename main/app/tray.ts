@@ -1,5 +1,5 @@
-// The tray icon: its picture and tooltip follow the registration state, and its menu offers
-// Show, Register/Unregister and Quit. Because closing the window only hides it, this is how the
+// The tray icon: its picture and tooltip follow the accounts' registration, and its menu offers
+// Show, Register/Unregister (every account) and Quit. Because closing the window only hides it, this is how the
 // user gets back to the app and out of it.
 import { Menu, Tray, nativeImage } from 'electron';
 import { join } from 'node:path';
@@ -19,8 +19,16 @@ const trayStates: Record<RegistrationState, TrayState> = {
   failed: 'offline',
 };
 
-export function trayStateOf(status: AccountStatus): TrayState {
-  return trayStates[status.state];
+/**
+ * One picture for every account: registered when each configured account is, offline when none
+ * is registered or on its way, connecting in between (on its way, or only some registered).
+ */
+export function trayStateOf(statuses: readonly AccountStatus[]): TrayState {
+  const configured = statuses.filter((s) => s.state !== 'unconfigured').map((s) => trayStates[s.state]);
+  if (configured.length === 0) return 'offline';
+  if (configured.every((s) => s === 'registered')) return 'registered';
+  if (configured.every((s) => s === 'offline')) return 'offline';
+  return 'connecting';
 }
 
 /** resources/tray/<state>.png (with @2x beside it for high-DPI screens). */
@@ -39,16 +47,16 @@ export interface AppTrayOptions {
 
 export class AppTray {
   private readonly tray: Tray;
-  private status: AccountStatus;
+  private statuses: readonly AccountStatus[];
   private locale: string;
 
   constructor(
     private readonly options: AppTrayOptions,
-    status: AccountStatus,
+    statuses: readonly AccountStatus[],
   ) {
-    this.status = status;
+    this.statuses = statuses;
     this.locale = options.locale;
-    this.tray = new Tray(nativeImage.createFromPath(trayIconPath(options.iconDir, trayStateOf(status))));
+    this.tray = new Tray(nativeImage.createFromPath(trayIconPath(options.iconDir, trayStateOf(statuses))));
     // On Windows and Linux a click on the icon is the natural way back to the window.
     this.tray.on('click', () => {
       options.onShow();
@@ -56,11 +64,11 @@ export class AppTray {
     this.render();
   }
 
-  update(status: AccountStatus): void {
-    const before = trayStateOf(this.status);
-    this.status = status;
-    if (trayStateOf(status) !== before) {
-      this.tray.setImage(nativeImage.createFromPath(trayIconPath(this.options.iconDir, trayStateOf(status))));
+  update(statuses: readonly AccountStatus[]): void {
+    const before = trayStateOf(this.statuses);
+    this.statuses = statuses;
+    if (trayStateOf(statuses) !== before) {
+      this.tray.setImage(nativeImage.createFromPath(trayIconPath(this.options.iconDir, trayStateOf(statuses))));
     }
     this.render();
   }
@@ -76,9 +84,14 @@ export class AppTray {
 
   private render(): void {
     const text = trayText(this.locale);
-    const state = trayStateOf(this.status);
-    const aor = this.status.aor ? ` (${this.status.aor})` : '';
-    this.tray.setToolTip(`Hookswitch: ${text.states[state]}${aor}`);
+    const state = trayStateOf(this.statuses);
+    const configured = this.statuses.filter((s) => s.state !== 'unconfigured');
+    const only = configured.length === 1 ? configured[0] : undefined;
+    // One account: its state and address; several: a line each.
+    const tooltip = only
+      ? `Hookswitch: ${text.states[trayStates[only.state]]}${only.aor ? ` (${only.aor})` : ''}`
+      : ['Hookswitch', ...configured.map((s) => `${s.label}: ${text.states[trayStates[s.state]]}`)].join('\n');
+    this.tray.setToolTip(configured.length === 0 ? `Hookswitch: ${text.states[state]}` : tooltip);
     // Unregister whenever there is a registration to drop or an attempt to stop.
     const active = state !== 'offline';
     this.tray.setContextMenu(
@@ -89,7 +102,7 @@ export class AppTray {
           ? { label: text.unregister, click: () => { this.options.onUnregister(); } }
           : {
               label: text.register,
-              enabled: this.status.state !== 'unconfigured',
+              enabled: configured.length > 0,
               click: () => { this.options.onRegister(); },
             },
         { type: 'separator' },

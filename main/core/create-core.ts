@@ -1,6 +1,6 @@
 // The core's composition root: settings, the media engine port, registration and calls, each
 // built here with its ports, and the contract's handlers on top. Nothing in it knows its host.
-import type { AccountSettings, AppState, Call, EventName, EventPayload, Handlers } from '../../preload/contract.ts';
+import type { AppState, Call, EventName, EventPayload, Handlers } from '../../preload/contract.ts';
 import type { Core, CoreOptions } from './core.ts';
 import { AppError, messageOf } from './errors.ts';
 import type { ContactWrite } from './history/history-store.ts';
@@ -10,10 +10,9 @@ import { HistoryService, splitSearch, viaStore } from './history/history-service
 import { contactsCsvFileName, parseContactsFile } from './contacts/contact-files.ts';
 import { RemoteMediaEngine } from './media/remote-media-engine.ts';
 import { silentLogger, systemClock } from './ports.ts';
-import { isAccountConfigured } from './settings/settings-defaults.ts';
 import { SettingsStore } from './settings/settings-store.ts';
+import { Accounts } from './sip/accounts.ts';
 import { CallService } from './sip/call-service.ts';
-import { Registration } from './sip/registration.ts';
 import { settleWithin } from './time-bounds.ts';
 import { defaultTiming } from './timing.ts';
 
@@ -56,30 +55,43 @@ export function createCore(options: CoreOptions): Core {
     logger,
     timeoutMs: options.mediaTimeoutMs ?? DEFAULT_MEDIA_TIMEOUT_MS,
   });
-  const registration: Registration = new Registration({
+  const accounts: Accounts = new Accounts({
     clock,
     logger,
     timing,
     random,
     userAgentString: `Hookswitch/${options.version}`,
     sessionDescriptionHandlerFactory: (session, factoryOptions) => calls.sessionDescriptionHandlerFactory(session, factoryOptions),
-    onStatus: (status) => {
-      publish('account:changed', status);
+    password: (accountId) => settings.password(accountId),
+    onStatuses: (statuses) => {
+      publish('accounts:changed', statuses);
     },
-    onInvite: (invitation) => {
-      calls.onInvite(invitation);
+    onInvite: (invitation, accountId) => {
+      calls.onInvite(invitation, accountId);
     },
-    onRecovered: () => {
-      calls.restartIce();
+    onRecovered: (accountId) => {
+      calls.restartIce(accountId);
     },
+    onUpdate: (message, reply) => calls.onUpdate(message, reply),
+    // The old account's calls cannot continue on a new user agent: end them as ours.
+    onReplaced: (accountId) => calls.endAll(timing.stopTimeoutMs, accountId),
   });
   const calls: CallService = new CallService({
     clock,
     logger,
     timing,
     media,
-    userAgent: () => registration.userAgent,
-    isRegistered: () => registration.isRegistered,
+    accounts: {
+      userAgent: (id) => accounts.get(id).userAgent,
+      isRegistered: (id) => accounts.get(id).isRegistered,
+      settings: (id) => {
+        const account = accounts.get(id).account;
+        if (!account) throw new AppError('no-such-account', `account ${id} is not configured`);
+        return account;
+      },
+      has: (id) => accounts.has(id),
+      defaultAccountId: () => accounts.defaultAccountId(),
+    },
     settings: () => settings.settings,
     onCalls: (list) => {
       headset?.updateCalls(list);
@@ -122,7 +134,7 @@ export function createCore(options: CoreOptions): Core {
     logger,
     settings: () => settings.settings,
     systemLocale: options.systemLocale,
-    account: () => registration.status.aor ?? settings.settings.account.sipUri,
+    accountAor: (accountId) => (accounts.has(accountId) ? (accounts.get(accountId).status.aor ?? '') : ''),
     onSummary: (summary) => {
       publish('history:changed', summary);
     },
@@ -161,27 +173,13 @@ export function createCore(options: CoreOptions): Core {
   let started: Promise<void> | null = null;
   let stopping: Promise<void> | null = null;
 
-  /** Takes the account into the registration; registers when asked to or when it changed. */
-  async function applyAccount(account: AccountSettings, registerNow: 'always' | 'if-changed' | 'never'): Promise<void> {
-    const password = await settings.password();
-    if (!registration.isCurrent(account, password)) {
-      // The old account's calls cannot continue on a new user agent: end them as ours.
-      await calls.endAll(timing.stopTimeoutMs);
-    }
-    const wasFailed = registration.status.state === 'failed';
-    const changed = await registration.configure(account, password);
-    if (stopping !== null || !isAccountConfigured(account)) return;
-    const register = registerNow === 'always' || (registerNow === 'if-changed' && (changed || wasFailed));
-    if (register) registration.register();
-  }
-
   function getState(): AppState {
     return {
       host: options.host,
       version: options.version,
       systemLocale: options.systemLocale,
       settings: settings.view(),
-      account: registration.status,
+      accounts: accounts.statuses(),
       calls: calls.list(),
       headsets: headset?.views() ?? [],
       history: history.summary(),
@@ -193,17 +191,17 @@ export function createCore(options: CoreOptions): Core {
   const handlers: Handlers = {
     'app:getState': () => Promise.resolve(getState()),
     'settings:get': () => Promise.resolve(settings.view()),
-    'settings:save': async ({ settings: next, password }) => {
-      const view = await settings.save(next, password);
+    'settings:save': async ({ settings: next, passwords }) => {
+      const view = await settings.save(next, passwords);
       publish('settings:changed', view);
       await headset?.configure(settings.settings.headsets);
       history.settingsChanged();
-      await applyAccount(settings.settings.account, 'if-changed');
+      if (stopping === null) await accounts.apply(settings.settings.accounts, 'if-changed');
       return view;
     },
-    'account:register': () => settled(() => registration.register()),
-    'account:unregister': () => registration.unregister(),
-    'calls:dial': ({ target }) => settled(() => calls.dial(target)),
+    'accounts:register': ({ accountId }) => settled(() => accounts.register(accountId)),
+    'accounts:unregister': async ({ accountId }) => accounts.unregister(accountId),
+    'calls:dial': ({ target, accountId }) => settled(() => calls.dial(target, accountId)),
     'calls:answer': ({ callId }) => calls.answer(callId),
     'calls:reject': ({ callId }) => settled(() => calls.reject(callId)),
     'calls:hangup': ({ callId }) => settled(() => calls.hangup(callId)),
@@ -215,7 +213,11 @@ export function createCore(options: CoreOptions): Core {
     'history:delete': ({ ids }) => history.remove(ids),
     'history:clear': () => history.clear(),
     'history:markSeen': () => history.markSeen(),
-    'history:callBack': async ({ id }) => calls.dial(await history.callBackTarget(id)),
+    'history:callBack': async ({ id }) => {
+      const { target, account } = await history.callBackTarget(id);
+      // The account the call was on, while it exists; the default account otherwise.
+      return calls.dial(target, accounts.byAor(account) ?? undefined);
+    },
     'contacts:query': async ({ text, after, limit }) => {
       const { words, digits } = splitSearch(text);
       return viaStore(() => history.store().queryContacts({ words, digits, after, limit }));
@@ -320,7 +322,7 @@ export function createCore(options: CoreOptions): Core {
         });
         // A renderer may have asked app:getState before the load (defaults, no password).
         publish('settings:changed', settings.view());
-        await applyAccount(loaded.account, loaded.account.registerOnStart ? 'always' : 'never');
+        await accounts.apply(loaded.accounts, 'on-start');
         await headsetStarted;
       })();
       return started;
@@ -330,7 +332,7 @@ export function createCore(options: CoreOptions): Core {
         await calls.endAll(timing.stopTimeoutMs);
         // The LEDs go off and the devices close, but a stuck write must not hold up the exit.
         if (headset) await settleWithin(headset.stop(), timing.stopTimeoutMs, clock);
-        await registration.stop();
+        await accounts.stop();
         imports.dispose();
         await settleWithin(history.stop(), timing.stopTimeoutMs, clock);
         calls.dispose();
@@ -343,7 +345,7 @@ export function createCore(options: CoreOptions): Core {
       headset?.senderGone(senderId);
     },
     networkChanged(reason) {
-      registration.networkChanged(reason);
+      accounts.networkChanged(reason);
       // Devices may have come, gone or reset while the machine slept: reopen and resend the LEDs.
       if (reason === 'resume') {
         headset?.resync().catch((err: unknown) => {

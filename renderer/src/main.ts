@@ -22,10 +22,7 @@ const engine = new MediaEngine(api, { devices });
 void engine.start();
 
 const ringer = new Ringer();
-bindRinger(ringer, () => ({
-  ringing: store.calls.ringing,
-  ringtoneDeviceId: store.settings.view?.audio.ringtoneDeviceId ?? '',
-}));
+bindRinger(ringer, () => ({ calls: store.calls.list, settings: store.settings.view }));
 
 window.__hookswitchMedia = Object.freeze({
   stats: () => engine.stats(),

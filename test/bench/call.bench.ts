@@ -116,7 +116,7 @@ describe('start-up', () => {
               iceServers: [],
               registerOnStart: true,
             },
-            audio: { inputDeviceId: '', outputDeviceId: '', ringtoneDeviceId: '' },
+            audio: { inputDeviceId: '', outputDeviceId: '', ringDeviceIds: [''] },
             ui: { locale: 'auto' },
           }),
         );

@@ -38,7 +38,7 @@ describe('bad input', () => {
     await app.getByTestId('settings-ws-url').fill('http://pbx.example.com/ws');
     await app.getByTestId('settings-sip-uri').fill('sip:1001@127.0.0.1');
     await app.getByTestId('settings-save').click();
-    const fieldError = app.getByTestId('settings-error-account.wsUrl');
+    const fieldError = app.getByTestId('settings-error-accounts.0.wsUrl');
     await expect.poll(() => fieldError.textContent(), { timeout: 5000 }).toBe('Enter a ws:// or wss:// URL with a host.');
     await app.getByTestId('settings-ws-url').fill(stack.kamailio.wsUrl);
     await app.getByTestId('settings-save').click();

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { BrowserPeer } from '../support/browser-peer/index.ts';
 import { mediaStats, openPeer, registerWithPeer, startStack, waitForAppAudio, type Stack } from './stack.ts';
+import type { RingerState } from '../../renderer/src/media/ring-route.ts';
 
 let stack: Stack | undefined;
 let peer: BrowserPeer | undefined;
@@ -23,10 +24,8 @@ async function micLive(app: Page): Promise<boolean | undefined> {
 }
 
 /** The ringtone as the media engine plays it. */
-function ringer(app: Page): Promise<{ ringing: boolean; playing: boolean; sinkId: string }> {
-  return app.evaluate(() =>
-    (window as unknown as { __hookswitchMedia: { ringer(): { ringing: boolean; playing: boolean; sinkId: string } } }).__hookswitchMedia.ringer(),
-  );
+function ringer(app: Page): Promise<RingerState> {
+  return app.evaluate(() => (window as unknown as { __hookswitchMedia: { ringer(): RingerState } }).__hookswitchMedia.ringer());
 }
 
 function ready(): { stack: Stack; peer: BrowserPeer } {
@@ -131,7 +130,7 @@ describe('an incoming call through the UI', () => {
     await expect(card.getByTestId('call-remote-number').textContent()).resolves.toContain('1002');
     // It rings (on the ringtone output, here the system default). Ringing is not talking: the
     // microphone opens only when the user answers.
-    await expect.poll(() => ringer(app), { timeout: 3000 }).toEqual({ ringing: true, playing: true, sinkId: '' });
+    await expect.poll(() => ringer(app), { timeout: 3000 }).toMatchObject({ mode: 'ring', ringing: true, playing: true, sinkIds: [''], tone: 'classic' });
     expect(await micOpen(app)).toBe(false);
     await card.getByTestId('answer-button').click();
     await expect.poll(async () => (await ringer(app)).playing, { timeout: 3000 }).toBe(false);

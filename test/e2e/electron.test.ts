@@ -27,7 +27,7 @@ describe.skipIf('missing' in found)('Electron app', () => {
     try {
       const window = await app.firstWindow();
       expect(window.url()).toMatch(/^app:\/\/hookswitch\//);
-      await window.getByTestId('registration-state').waitFor({ timeout: 15_000 });
+      await window.getByTestId('registration-state').first().waitFor({ timeout: 15_000 });
       const bridge = await window.evaluate(() => Object.keys((window as unknown as Record<string, object>).hookswitch ?? {}).sort());
       expect(bridge).toEqual(['invoke', 'on']);
       const nodeVisible = await window.evaluate(() => typeof (globalThis as { require?: unknown }).require);

@@ -87,7 +87,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const browser = await launchChromium('e2e');
     cleanups.push(() => browser.close());
     const app = await browser.open(host.url, 'hookswitch');
-    await app.getByTestId('registration-state').waitFor({ timeout: 15_000 });
+    await app.getByTestId('registration-state').first().waitFor({ timeout: 15_000 });
     return { kamailio, host, browser, app, stop };
   } catch (err) {
     await stop();

@@ -6,6 +6,7 @@ import { startKamailio, type Kamailio } from '../support/kamailio.ts';
 import { startPeerUa, type PeerUa } from '../support/peer-ua.ts';
 import { Cleanup, pollUntil } from '../support/process.ts';
 import { startCore, stateSequence, type CoreFixture } from './core-fixture.ts';
+import { TEST_ACCOUNT_ID } from '../unit/core/support/fakes.ts';
 
 describe('account registration', () => {
   let kam: Kamailio;
@@ -27,18 +28,18 @@ describe('account registration', () => {
   let beforeSave = 0;
 
   it('starts unconfigured; saving the account through settings:save configures it', async () => {
-    expect(core.core.getState().account.state).toBe('unconfigured');
+    expect(core.core.getState().accounts).toEqual([]);
     beforeSave = core.accountHistory().length;
     const view = await core.configure({ wsUrl: kam.wsUrl, user: '1101', password: null });
-    expect(view.account.sipUri).toBe('sip:1101@127.0.0.1');
-    expect(view.hasPassword).toBe(false);
+    expect(view.accounts[0]!.sipUri).toBe('sip:1101@127.0.0.1');
+    expect(view.passwordsStored.includes(TEST_ACCOUNT_ID)).toBe(false);
     // Saving a new account may start registering it at once; either way it is configured.
     expect(['unregistered', 'connecting', 'registering', 'registered']).toContain(core.account().state);
     expect(core.account().aor).toBe('sip:1101@127.0.0.1');
   });
 
   it('registers: connecting -> registering -> registered, with the address of record', async () => {
-    const res = await core.run('account:register', undefined);
+    const res = await core.run('accounts:register', { accountId: TEST_ACCOUNT_ID });
     expect(['connecting', 'registering', 'registered']).toContain(res.state);
     const status = await core.waitForAccount('registered', (s) => s.state === 'registered');
     expect(status.aor).toBe('sip:1101@127.0.0.1');
@@ -60,7 +61,7 @@ describe('account registration', () => {
 
   it('unregisters: state unregistered, and the server no longer routes calls to it (404)', async () => {
     const before = core.accountHistory().length;
-    await core.run('account:unregister', undefined);
+    await core.run('accounts:unregister', { accountId: TEST_ACCOUNT_ID });
     const status = await core.waitForAccount('unregistered', (s) => s.state === 'unregistered');
     expect(status.error).toBeNull();
     expect(stateSequence(core.accountHistory().slice(before))).toContain('unregistered');
@@ -72,7 +73,7 @@ describe('account registration', () => {
   });
 
   it('registers again after unregistering', async () => {
-    await core.run('account:register', undefined);
+    await core.run('accounts:register', { accountId: TEST_ACCOUNT_ID });
     await core.waitForAccount('registered again', (s) => s.state === 'registered');
   });
 
@@ -81,7 +82,7 @@ describe('account registration', () => {
     cleanup.add('second kamailio', () => other.stop());
     const movedAt = Date.now();
     await core.configure({ wsUrl: other.wsUrl, user: '1101' });
-    await core.run('account:register', undefined);
+    await core.run('accounts:register', { accountId: TEST_ACCOUNT_ID });
     await pollUntil('REGISTER at the new server', () => other.requests().some((r) => r.method === 'REGISTER' && r.fromUser === '1101'), 5000);
     await pollUntil('registered again after the move', () =>
       core.accountHistory().some((h) => h.at >= movedAt && h.status.state === 'registered'),

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKamailio, type Kamailio } from '../support/kamailio.ts';
 import { Cleanup } from '../support/process.ts';
 import { startCore, type CoreFixture } from './core-fixture.ts';
+import { TEST_ACCOUNT_ID } from '../unit/core/support/fakes.ts';
 
 const QUIET_PERIOD_MS = 6000;
 
@@ -28,9 +29,9 @@ describe('digest authentication', () => {
   it('registers with the right password, which the settings view never shows', async () => {
     const core = await newCore();
     const view = await core.configure({ wsUrl: kam.wsUrl, user: '1201', password: 'pw1201' });
-    expect(view.hasPassword).toBe(true);
+    expect(view.passwordsStored.includes(TEST_ACCOUNT_ID)).toBe(true);
     expect(JSON.stringify(view)).not.toContain('pw1201');
-    await core.run('account:register', undefined);
+    await core.run('accounts:register', { accountId: TEST_ACCOUNT_ID });
     await core.waitForAccount('registered', (s) => s.state === 'registered');
     // A challenge, then the authenticated REGISTER.
     expect(registers('1201')).toBeGreaterThanOrEqual(2);
@@ -39,7 +40,7 @@ describe('digest authentication', () => {
   it('a wrong password fails with wrong-credentials and sends no further REGISTER', async () => {
     const core = await newCore();
     await core.configure({ wsUrl: kam.wsUrl, user: '1202', password: 'not-the-password' });
-    await core.run('account:register', undefined);
+    await core.run('accounts:register', { accountId: TEST_ACCOUNT_ID });
     const status = await core.waitForAccount('failed', (s) => s.state === 'failed', 8000);
     expect(status.error?.code).toBe('wrong-credentials');
     expect([401, 403, 407]).toContain(status.error?.status);
@@ -58,7 +59,7 @@ describe('digest authentication', () => {
   it('without a password it does not try to register at all (no-password), or fails as wrong-credentials', async () => {
     const core = await newCore();
     await core.configure({ wsUrl: kam.wsUrl, user: '1203', password: null });
-    const res = await core.invoke('account:register', undefined);
+    const res = await core.invoke('accounts:register', { accountId: TEST_ACCOUNT_ID });
     const status = res.ok
       ? await core.waitForAccount('failed', (s) => s.state === 'failed', 8000)
       : core.account();

@@ -6,6 +6,7 @@ import { WebSocketServer } from 'ws';
 import { startKamailio, freeTcpPort, type Kamailio } from '../support/kamailio.ts';
 import { Cleanup } from '../support/process.ts';
 import { accountSettings, startCore, type CoreFixture } from './core-fixture.ts';
+import { TEST_ACCOUNT_ID } from '../unit/core/support/fakes.ts';
 
 /** A WebSocket server that speaks the 'sip' subprotocol but answers every message with junk. */
 async function startJunkServer(): Promise<{ url: string; connections: () => number; messages: () => number; close: () => Promise<void> }> {
@@ -62,28 +63,28 @@ describe('bad input', () => {
 
   afterAll(() => cleanup.run());
 
-  it.each(['http://x', 'ws://', 'not a url'])('settings:save refuses the server URL %j (field account.wsUrl)', async (wsUrl) => {
+  it.each(['http://x', 'ws://', 'not a url'])('settings:save refuses the server URL %j (field accounts.0.wsUrl)', async (wsUrl) => {
     firstCore ??= await newCore();
     const core = firstCore;
     const res = await core.invoke('settings:save', { settings: accountSettings({ wsUrl, user: '1501' }) });
     expect(res.ok).toBe(false);
     if (res.ok) return;
     expect(res.error.code).toBe('invalid-settings');
-    expect(res.error.fields?.['account.wsUrl']).toBeTruthy();
-    expect(core.account().state).toBe('unconfigured');
+    expect(res.error.fields?.['accounts.0.wsUrl']).toBeTruthy();
+    expect(core.core.getState().accounts).toEqual([]);
   });
 
   it('a closed port on 127.0.0.1: waiting-to-retry with unreachable', async () => {
     const core = await newCore();
     const closedPort = await freeTcpPort();
     await core.configure({ wsUrl: `ws://127.0.0.1:${closedPort}`, user: '1502' });
-    await core.run('account:register', undefined);
+    await core.run('accounts:register', { accountId: TEST_ACCOUNT_ID });
     const status = await core.waitForAccount('waiting-to-retry', (s) => s.state === 'waiting-to-retry', 6000);
     expect(status.error?.code).toBe('unreachable');
     expect(status.retryAt).not.toBeNull();
     const dial = await core.invoke('calls:dial', { target: '1001' });
     expect(dial.ok ? null : dial.error.code).toBe('not-registered');
-    await core.run('account:unregister', undefined);
+    await core.run('accounts:unregister', { accountId: TEST_ACCOUNT_ID });
     const stopped = await core.waitForAccount('unregistered', (s) => s.state === 'unregistered', 3000);
     expect(stopped.retryAt).toBeNull();
   });
@@ -94,7 +95,7 @@ describe('bad input', () => {
       const core = await newCore();
       await core.configure({ wsUrl: junk.url, user: '1503' });
       const t0 = Date.now();
-      await core.run('account:register', undefined);
+      await core.run('accounts:register', { accountId: TEST_ACCOUNT_ID });
       const status = await core.waitForAccount('bad-response', (s) => s.error?.code === 'bad-response', 8000);
       expect(['waiting-to-retry', 'failed']).toContain(status.state);
       const seenAt = Date.now();
@@ -105,9 +106,9 @@ describe('bad input', () => {
       expect(junk.messages()).toBeLessThanOrEqual(2 * Math.ceil(elapsedS) + 4);
       // Still alive and answering commands.
       const state = await core.run('app:getState', undefined);
-      expect(state.account.error?.code).toBe('bad-response');
+      expect(state.accounts[0]?.error?.code).toBe('bad-response');
       expect(Date.now() - seenAt).toBeLessThan(10_000);
-      await core.run('account:unregister', undefined);
+      await core.run('accounts:unregister', { accountId: TEST_ACCOUNT_ID });
       expect(core.violations).toEqual([]);
     } finally {
       await junk.close();

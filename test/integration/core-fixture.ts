@@ -24,6 +24,7 @@ import type { EventSink, Logger, SecretStore, SettingsFile } from '../../main/co
 import type { CoreTiming } from '../../main/core/timing.ts';
 import { FakeMediaEngine, type FakeMediaEngineOptions } from '../support/fake-media-engine.ts';
 import { pollUntil } from '../support/process.ts';
+import { settingsWith, TEST_ACCOUNT_ID } from '../unit/core/support/fakes.ts';
 
 export class MemorySettingsFile implements SettingsFile {
   text: string | null = null;
@@ -106,23 +107,14 @@ export interface CoreFixture {
 
 export function accountSettings(config: AccountConfig): Settings {
   const domain = config.domain ?? '127.0.0.1';
-  return {
-    account: {
-      wsUrl: config.wsUrl,
-      sipUri: `sip:${config.user}@${domain}`,
-      authUser: config.user,
-      displayName: config.displayName ?? `Agent ${config.user}`,
-      dtmfMode: config.dtmfMode ?? 'rfc4733',
-      iceServers: [],
-      registerOnStart: false,
-    },
-    audio: { inputDeviceId: '', outputDeviceId: '', ringtoneDeviceId: '' },
-    ui: { locale: 'auto' },
-    headsets: { enabled: true, ignored: [] },
-    numbers: { defaultCountry: '' },
-    history: { retentionDays: 0 },
-    screenPop: { crmUrlTemplate: '', crmAutoOpen: 'off' },
-  };
+  return settingsWith({
+    wsUrl: config.wsUrl,
+    sipUri: `sip:${config.user}@${domain}`,
+    authUser: config.user,
+    displayName: config.displayName ?? `Agent ${config.user}`,
+    dtmfMode: config.dtmfMode ?? 'rfc4733',
+    registerOnStart: false,
+  });
 }
 
 const UI_SENDER = { id: 'test-ui' };
@@ -204,7 +196,12 @@ export async function startCore(options: StartCoreOptions = {}): Promise<CoreFix
   const ofType = <E extends EventName>(event: E): { at: number; payload: EventPayload<E> }[] =>
     recorded.filter((r) => r.event === event).map((r) => ({ at: r.at, payload: r.payload as EventPayload<E> }));
 
-  const account = (): AccountStatus => ofType('account:changed').at(-1)?.payload ?? core.getState().account;
+  const accountEvents = (): { at: number; payload: AccountStatus }[] =>
+    ofType('accounts:changed').flatMap((e) => {
+      const status = e.payload.find((a) => a.accountId === TEST_ACCOUNT_ID);
+      return status ? [{ at: e.at, payload: status }] : [];
+    });
+  const account = (): AccountStatus => accountEvents().at(-1)?.payload ?? core.getState().accounts[0]!;
   const calls = (): Call[] => ofType('calls:changed').at(-1)?.payload ?? core.getState().calls;
 
   const fixture: CoreFixture = {
@@ -216,7 +213,10 @@ export async function startCore(options: StartCoreOptions = {}): Promise<CoreFix
     invoke,
     run,
     account,
-    accountHistory: () => ofType('account:changed').map((e) => ({ at: e.at, status: e.payload })),
+    accountHistory: () =>
+      accountEvents()
+        .filter((e, i, all) => i === 0 || JSON.stringify(e.payload) !== JSON.stringify(all[i - 1]?.payload))
+        .map((e) => ({ at: e.at, status: e.payload })),
     calls,
     attachMedia,
     call: (callId) => calls().find((c) => c.id === callId),
@@ -230,11 +230,11 @@ export async function startCore(options: StartCoreOptions = {}): Promise<CoreFix
     configure: (config) =>
       run('settings:save', {
         settings: accountSettings(config),
-        ...(config.password !== undefined ? { password: config.password } : {}),
+        ...(config.password !== undefined ? { passwords: { [TEST_ACCOUNT_ID]: config.password } } : {}),
       }),
     async registerAs(config) {
       await fixture.configure(config);
-      await run('account:register', undefined);
+      await run('accounts:register', { accountId: TEST_ACCOUNT_ID });
       return fixture.waitForAccount('registered', (s) => s.state === 'registered', 5000);
     },
     async stop() {

@@ -13,8 +13,9 @@ import type { AddressInfo } from 'node:net';
 import { dirname, extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
-import type { AppState, Call, CallRecord, Contact, ErrorInfo, ImportPreview, ImportResult, ScreenPop, SettingsView } from '../../preload/contract.ts';
+import type { AccountSettings, AccountStatus, AppState, Call, CallRecord, Contact, ErrorInfo, ImportPreview, ImportResult, ScreenPop, SettingsView } from '../../preload/contract.ts';
 import { contentSecurityPolicy } from '../../main/host/renderer-files.ts';
+import { makeAccount, makeAccountStatus, makeCall, makeSettingsView } from './contract-values.ts';
 
 /** The repository root: the nearest folder above this file (or its bundle) with package.json. */
 function findRoot(start: string): string {
@@ -62,44 +63,28 @@ function serve(): Promise<Server> {
 
 const NOW = Date.now();
 
-function settings(patch: Partial<SettingsView['account']> = {}, locale: SettingsView['ui']['locale'] = 'auto'): SettingsView {
-  return {
-    account: {
-      wsUrl: 'wss://pbx.example.com:8089/ws',
-      sipUri: 'sip:1001@pbx.example.com',
-      authUser: '1001',
-      displayName: 'Front Desk',
-      dtmfMode: 'rfc4733',
-      iceServers: [{ urls: 'stun:stun.example.com:3478' }],
-      registerOnStart: true,
-      ...patch,
-    },
-    audio: { inputDeviceId: '', outputDeviceId: '', ringtoneDeviceId: '' },
+function settings(patch: Partial<AccountSettings> = {}, locale: SettingsView['ui']['locale'] = 'auto'): SettingsView {
+  return makeSettingsView({
+    accounts: [
+      makeAccount({
+        wsUrl: 'wss://pbx.example.com:8089/ws',
+        sipUri: 'sip:1001@pbx.example.com',
+        authUser: '1001',
+        displayName: 'Front Desk',
+        iceServers: [{ urls: 'stun:stun.example.com:3478' }],
+        ...patch,
+      }),
+    ],
     ui: { locale },
-    headsets: { enabled: true, ignored: [] },
-    numbers: { defaultCountry: '' },
-    history: { retentionDays: 0 },
-    screenPop: { crmUrlTemplate: '', crmAutoOpen: 'off' },
-    hasPassword: true,
-  };
+    passwordsStored: ['main'],
+  });
 }
 
 function call(patch: Partial<Call> & Pick<Call, 'id' | 'state'>): Call {
-  return {
-    direction: 'incoming',
-    remote: { uri: 'sip:1002@pbx.example.com', number: '1002', displayName: 'Alice Zhang' },
-    held: false,
-    muted: false,
-    startedAt: NOW - 5000,
-    answeredAt: null,
-    endedAt: null,
-    endReason: null,
-    endStatus: null,
-    ...patch,
-  };
+  return makeCall({ remote: { uri: 'sip:1002@pbx.example.com', number: '1002', displayName: 'Alice Zhang' }, startedAt: NOW - 5000, ...patch });
 }
 
-const registered: AppState['account'] = { state: 'registered', aor: 'sip:1001@pbx.example.com', error: null, retryAt: null, attempts: 0 };
+const registered: AccountStatus = makeAccountStatus();
 
 function appState(patch: Partial<AppState>): AppState {
   return {
@@ -107,7 +92,7 @@ function appState(patch: Partial<AppState>): AppState {
     version: '0.1.0',
     systemLocale: 'en-US',
     settings: settings(),
-    account: registered,
+    accounts: [registered],
     calls: [],
     headsets: [],
     history: { unseenMissed: 0, revision: 1 },
@@ -251,11 +236,11 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'settings-errors',
-    state: appState({ account: { state: 'failed', aor: 'sip:1001@pbx.example.com', error: { code: 'wrong-credentials', status: 403 }, retryAt: null, attempts: 1 } }),
+    state: appState({ accounts: [makeAccountStatus({ state: 'failed', error: { code: 'wrong-credentials', status: 403 }, attempts: 1 })] }),
     saveError: {
       code: 'invalid-settings',
       message: 'invalid settings',
-      fields: { 'account.wsUrl': 'invalid-ws-url', 'account.sipUri': 'required', 'account.iceServers.0.urls': 'invalid-ice-url' },
+      fields: { 'accounts.0.wsUrl': 'invalid-ws-url', 'accounts.0.sipUri': 'required', 'accounts.0.iceServers.0.urls': 'invalid-ice-url' },
     },
     viewport: { width: 440, height: 980 },
     prepare: async (page) => {
@@ -264,7 +249,7 @@ const scenarios: Scenario[] = [
       await page.getByTestId('settings-sip-uri').fill('');
       await page.getByTestId('settings-ice-servers').fill('stun.example.com');
       await page.getByTestId('settings-save').click();
-      await page.getByTestId('settings-error-account.wsUrl').waitFor();
+      await page.getByTestId('settings-error-accounts.0.wsUrl').waitFor();
     },
   },
   {
@@ -281,7 +266,7 @@ const scenarios: Scenario[] = [
     name: 'zh-CN',
     state: appState({
       systemLocale: 'zh-CN',
-      account: { state: 'waiting-to-retry', aor: 'sip:1001@pbx.example.com', error: { code: 'unreachable' }, retryAt: NOW + 12_000, attempts: 2 },
+      accounts: [makeAccountStatus({ state: 'waiting-to-retry', error: { code: 'unreachable' }, retryAt: NOW + 12_000, attempts: 2 })],
       calls: [
         call({ id: 'c1', state: 'incoming', remote: { uri: 'sip:1002@pbx.example.com', number: '1002', displayName: '张伟（销售部）' } }),
         { ...established, held: true, muted: false },
@@ -291,13 +276,13 @@ const scenarios: Scenario[] = [
   {
     name: 'zh-CN-settings',
     state: appState({ systemLocale: 'zh-CN' }),
-    saveError: { code: 'invalid-settings', message: 'invalid settings', fields: { 'account.wsUrl': 'required' } },
+    saveError: { code: 'invalid-settings', message: 'invalid settings', fields: { 'accounts.0.wsUrl': 'required' } },
     viewport: { width: 440, height: 980 },
     prepare: async (page) => {
       await page.getByTestId('settings-button').click();
       await page.getByTestId('settings-ws-url').fill('');
       await page.getByTestId('settings-save').click();
-      await page.getByTestId('settings-error-account.wsUrl').waitFor();
+      await page.getByTestId('settings-error-accounts.0.wsUrl').waitFor();
     },
   },
   {
@@ -309,6 +294,46 @@ const scenarios: Scenario[] = [
         { ...established, remote: { uri: 'sip:+14155550123@pbx.example.com', number: '+1 415 555 0123', displayName: 'Contoso Support' }, muted: false },
       ],
     }),
+  },
+  {
+    // Two accounts (one down), two lines: one on hold by us, one held by the other side, and a
+    // third call ringing in on the second account.
+    name: 'accounts-lines',
+    state: appState({
+      settings: makeSettingsView({
+        accounts: [
+          makeAccount({ label: 'Front desk', wsUrl: 'wss://pbx.example.com/ws', sipUri: 'sip:1001@pbx.example.com' }),
+          makeAccount({ id: 'sales', label: 'Sales line', wsUrl: 'wss://sales.example.com/ws', sipUri: 'sip:2001@sales.example.com', ringtone: 'chime' }),
+        ],
+      }),
+      accounts: [
+        makeAccountStatus({ label: 'Front desk' }),
+        makeAccountStatus({ accountId: 'sales', label: 'Sales line', state: 'waiting-to-retry', aor: 'sip:2001@sales.example.com', error: { code: 'unreachable' }, retryAt: NOW + 9000, attempts: 1 }),
+      ],
+      calls: [
+        { ...established, id: 'c2', held: true, muted: false },
+        { ...established, id: 'c3', remote: { uri: 'sip:1005@pbx.example.com', number: '1005', displayName: 'Ada Lovelace' }, remoteHeld: true, muted: false },
+        call({ id: 'c4', state: 'incoming', accountId: 'sales', remote: { uri: 'sip:+4930123@sales.example.com', number: '+49 30 123', displayName: 'Berlin office' } }),
+      ],
+    }),
+    viewport: { width: 900, height: 760 },
+  },
+  {
+    name: 'accounts-settings',
+    state: appState({
+      settings: makeSettingsView({
+        accounts: [
+          makeAccount({ label: 'Front desk', wsUrl: 'wss://pbx.example.com/ws', sipUri: 'sip:1001@pbx.example.com' }),
+          makeAccount({ id: 'sales', label: 'Sales line', wsUrl: 'wss://sales.example.com/ws', sipUri: 'sip:2001@sales.example.com', ringtone: 'chime' }),
+        ],
+        passwordsStored: ['main'],
+      }),
+    }),
+    viewport: { width: 480, height: 1200 },
+    prepare: async (page) => {
+      await page.getByTestId('settings-button').click();
+      await page.locator('[data-testid="settings-account-tab"][data-account-id="sales"]').click();
+    },
   },
   {
     name: 'dark',
@@ -608,8 +633,8 @@ function installFakeBridge(input: FakeInput): void {
     'settings:get': () => ok(state.settings),
     'settings:save': (args) =>
       input.saveError ? Promise.resolve({ ok: false, error: input.saveError }) : ok({ ...(args.settings as object), hasPassword: true }),
-    'account:register': () => ok(state.account),
-    'account:unregister': () => ok(state.account),
+    'accounts:register': () => ok(state.accounts[0]),
+    'accounts:unregister': () => ok(state.accounts[0]),
     'calls:dial': () => (input.dialError ? Promise.resolve({ ok: false, error: input.dialError }) : ok(state.calls[0])),
     'calls:dtmf': () => ok(null),
     'media:ready': () => ok(null),
@@ -685,7 +710,7 @@ async function main(): Promise<void> {
         importResult,
       } satisfies FakeInput);
       await page.goto(`${origin}/`);
-      await page.getByTestId('registration-state').waitFor({ timeout: 10_000 });
+      await page.getByTestId('registration-state').first().waitFor({ timeout: 10_000 });
       await page.getByTestId('loading').waitFor({ state: 'detached', timeout: 10_000 });
       if (scenario.prepare) await scenario.prepare(page);
       await page.waitForTimeout(300);

@@ -37,8 +37,8 @@ export interface HistoryServiceOptions {
   logger: Logger;
   settings: () => Settings;
   systemLocale: string;
-  /** The account's address of record, for the records' `account`. */
-  account: () => string;
+  /** An account's address of record, for the records' `account` ('' when unknown). */
+  accountAor: (accountId: string) => string;
   onSummary: (summary: HistorySummary) => void;
   onScreenPop: (pop: ScreenPop) => void;
   /** Opens a URL in the system browser; null where the host cannot. */
@@ -246,7 +246,7 @@ export class HistoryService {
           .insertCall({
             callId: call.id,
             direction: call.direction,
-            account: this.options.account(),
+            account: this.options.accountAor(call.accountId).slice(0, 1024),
             // SIP text never passed the contract's limits: cut it to the store's.
             remoteUri: call.remote.uri.slice(0, 1024),
             number: call.remote.number.slice(0, 256),
@@ -420,10 +420,11 @@ export class HistoryService {
   }
 
   /** The number (or SIP address) to call a record back on. */
-  async callBackTarget(id: number): Promise<string> {
+  /** What to dial to call a record back, and the address of record of the account it was on. */
+  async callBackTarget(id: number): Promise<{ target: string; account: string }> {
     const stored = await viaStore(() => this.need().getCall(id));
     if (!stored) throw new AppError('no-such-record', `no call record ${id}`);
-    return stored.e164 ?? (stored.number !== '' ? stored.number : stored.remoteUri);
+    return { target: stored.e164 ?? (stored.number !== '' ? stored.number : stored.remoteUri), account: stored.account };
   }
 
   private async refreshSummary(changed: boolean): Promise<HistorySummary> {

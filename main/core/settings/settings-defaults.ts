@@ -3,21 +3,30 @@ import type { AccountSettings, Settings } from '../../../preload/contract.ts';
 /** What a first start (or an unreadable settings file) gives: no account, system defaults. */
 export function defaultSettings(): Settings {
   return {
-    account: {
-      wsUrl: '',
-      sipUri: '',
-      authUser: '',
-      displayName: '',
-      dtmfMode: 'rfc4733',
-      iceServers: [],
-      registerOnStart: true,
-    },
-    audio: { inputDeviceId: '', outputDeviceId: '', ringtoneDeviceId: '' },
+    accounts: [],
+    calls: { maxLines: 4, callWaitingTone: true },
+    audio: { inputDeviceId: '', outputDeviceId: '', ringDeviceIds: [''] },
     ui: { locale: 'auto' },
     headsets: { enabled: true, ignored: [] },
     numbers: { defaultCountry: '' },
     history: { retentionDays: 0 },
     screenPop: { crmUrlTemplate: '', crmAutoOpen: 'off' },
+  };
+}
+
+/** A new account as the settings form adds it: empty, registering at start once filled in. */
+export function defaultAccount(id: string): AccountSettings {
+  return {
+    id,
+    label: '',
+    wsUrl: '',
+    sipUri: '',
+    authUser: '',
+    displayName: '',
+    dtmfMode: 'rfc4733',
+    iceServers: [],
+    registerOnStart: true,
+    ringtone: 'classic',
   };
 }
 

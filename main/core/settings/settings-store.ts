@@ -5,9 +5,15 @@ import type { SettingsView } from '../../../preload/contract.ts';
 import { AppError, messageOf } from '../errors.ts';
 import type { Logger, SecretStore, SettingsFile } from '../ports.ts';
 import { defaultSettings } from './settings-defaults.ts';
+import { FIRST_ACCOUNT_ID, upgradeSettings } from './settings-upgrade.ts';
 import { validateSettings } from './settings-validation.ts';
 
-export const PASSWORD_KEY = 'account.password';
+/** Where an account's password lives in the SecretStore. */
+export function passwordKey(accountId: string): string {
+  return `account.${accountId}.password`;
+}
+/** The one password of a version before several accounts were possible. */
+export const SINGLE_ACCOUNT_PASSWORD_KEY = 'account.password';
 
 export interface SettingsStoreOptions {
   file: SettingsFile;
@@ -15,40 +21,26 @@ export interface SettingsStoreOptions {
   logger: Logger;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-// A file written by an older version lacks the newer keys: fill them from the defaults so an
-// upgrade does not throw the user's account away. Wrong types still fail the schema.
-function withDefaults(raw: unknown, defaults: unknown): unknown {
-  if (!isPlainObject(raw) || !isPlainObject(defaults)) return raw;
-  const out: Record<string, unknown> = { ...raw };
-  for (const [key, value] of Object.entries(defaults)) {
-    out[key] = key in raw ? withDefaults(raw[key], value) : value;
-  }
-  return out;
-}
-
 /** Spaces typed around an address or a name are not part of it. */
 function normalized(settings: Settings): Settings {
-  const a = settings.account;
   return {
     ...settings,
-    account: {
+    accounts: settings.accounts.map((a) => ({
       ...a,
+      label: a.label.trim(),
       wsUrl: a.wsUrl.trim(),
       sipUri: a.sipUri.trim(),
       authUser: a.authUser.trim(),
       displayName: a.displayName.trim(),
-    },
+    })),
     screenPop: { ...settings.screenPop, crmUrlTemplate: settings.screenPop.crmUrlTemplate.trim() },
   };
 }
 
 export class SettingsStore {
   private current: Settings = defaultSettings();
-  private hasPassword = false;
+  /** Ids of the accounts whose password is stored. */
+  private passwordsStored = new Set<string>();
   private readonly file: SettingsFile;
   private readonly secrets: SecretStore;
   private readonly logger: Logger;
@@ -64,17 +56,16 @@ export class SettingsStore {
   }
 
   view(): SettingsView {
-    return { ...structuredClone(this.current), hasPassword: this.hasPassword };
+    const stored = this.current.accounts.map((a) => a.id).filter((id) => this.passwordsStored.has(id));
+    return { ...structuredClone(this.current), passwordsStored: stored };
   }
 
   /** Reads the file; a file that is not JSON or fails the schema is moved aside, never deleted. */
   async load(): Promise<Settings> {
     this.current = await this.readFile();
-    try {
-      this.hasPassword = (await this.secrets.get(PASSWORD_KEY)) !== null;
-    } catch (err) {
-      this.logger.warn('settings: secret store unavailable; no password', err);
-      this.hasPassword = false;
+    this.passwordsStored = new Set();
+    for (const account of this.current.accounts) {
+      if ((await this.password(account.id)) !== null) this.passwordsStored.add(account.id);
     }
     return this.current;
   }
@@ -95,9 +86,23 @@ export class SettingsStore {
     } catch {
       return this.setAside('is not JSON');
     }
-    const parsed = Settings.safeParse(withDefaults(raw, defaultSettings()));
+    const { raw: upgraded, fromSingleAccount } = upgradeSettings(raw);
+    const parsed = Settings.safeParse(upgraded);
     if (!parsed.success) return this.setAside(`fails the schema (${parsed.error.issues.length} issues)`);
+    if (fromSingleAccount) await this.moveSingleAccountPassword();
     return parsed.data;
+  }
+
+  /** The one password of an older version becomes the first account's. */
+  private async moveSingleAccountPassword(): Promise<void> {
+    try {
+      const old = await this.secrets.get(SINGLE_ACCOUNT_PASSWORD_KEY);
+      if (old === null) return;
+      await this.secrets.set(passwordKey(FIRST_ACCOUNT_ID), old);
+      await this.secrets.delete(SINGLE_ACCOUNT_PASSWORD_KEY);
+    } catch (err) {
+      this.logger.warn('settings: the stored password could not be moved to the first account', err);
+    }
   }
 
   private async setAside(why: string): Promise<Settings> {
@@ -110,10 +115,10 @@ export class SettingsStore {
     return defaultSettings();
   }
 
-  /** The stored SIP password, or null. */
-  async password(): Promise<string | null> {
+  /** An account's stored SIP password, or null. */
+  async password(accountId: string): Promise<string | null> {
     try {
-      return await this.secrets.get(PASSWORD_KEY);
+      return await this.secrets.get(passwordKey(accountId));
     } catch (err) {
       this.logger.warn('settings: secret store unavailable', err);
       return null;
@@ -121,30 +126,36 @@ export class SettingsStore {
   }
 
   /**
-   * Validates and writes the settings; `password` as a string stores it (an empty string clears
-   * it), null clears it, undefined keeps it. Throws invalid-settings with per-field reasons.
-   * Returns the settings as the renderer sees them.
+   * Validates and writes the settings; per account id in `passwords`, a string stores it (an
+   * empty string clears it), null clears it, an absent id keeps it. The passwords of accounts no
+   * longer in the settings are deleted. Throws invalid-settings with per-field reasons. Returns
+   * the settings as the renderer sees them.
    */
-  async save(input: Settings, password: string | null | undefined): Promise<SettingsView> {
+  async save(input: Settings, passwords: Readonly<Record<string, string | null>> = {}): Promise<SettingsView> {
     // Parsing again drops any key the schema does not know: nothing else reaches the file.
     const next = normalized(Settings.parse(input));
     const fields = validateSettings(next);
+    for (const id of Object.keys(passwords)) {
+      const i = next.accounts.findIndex((a) => a.id === id);
+      if (i < 0) fields[`passwords.${id}`] = 'no-such-account';
+    }
     if (Object.keys(fields).length > 0) {
       throw new AppError('invalid-settings', `settings failed validation: ${Object.keys(fields).join(', ')}`, fields);
     }
-    if (password !== undefined) {
-      const previous = await this.password();
-      try {
+    const ids = new Set(next.accounts.map((a) => a.id));
+    const removed = this.current.accounts.map((a) => a.id).filter((id) => !ids.has(id) && this.passwordsStored.has(id));
+    try {
+      for (const [id, password] of Object.entries(passwords)) {
         if (password === null || password === '') {
-          if (previous !== null) await this.secrets.delete(PASSWORD_KEY);
-          this.hasPassword = false;
+          if (this.passwordsStored.has(id)) await this.secrets.delete(passwordKey(id));
+          this.passwordsStored.delete(id);
         } else {
-          await this.secrets.set(PASSWORD_KEY, password);
-          this.hasPassword = true;
+          await this.secrets.set(passwordKey(id), password);
+          this.passwordsStored.add(id);
         }
-      } catch (err) {
-        throw new AppError('secret-store-unavailable', `cannot store the password: ${messageOf(err)}`);
       }
+    } catch (err) {
+      throw new AppError('secret-store-unavailable', `cannot store the password: ${messageOf(err)}`);
     }
     try {
       await this.file.write(`${JSON.stringify(next, null, 2)}\n`);
@@ -152,6 +163,15 @@ export class SettingsStore {
       throw new AppError('internal', `cannot write the settings file: ${messageOf(err)}`);
     }
     this.current = next;
+    // A removed account's password goes only once the settings without it are written.
+    for (const id of removed) {
+      try {
+        await this.secrets.delete(passwordKey(id));
+        this.passwordsStored.delete(id);
+      } catch (err) {
+        this.logger.warn(`settings: the password of removed account ${id} could not be deleted`, err);
+      }
+    }
     return this.view();
   }
 }

@@ -2,7 +2,7 @@
 // a field path mapped to a reason code (the renderer shows catalog text for it).
 import { Grammar, UserAgent } from 'sip.js';
 import type { URI } from 'sip.js';
-import type { IceServer, Settings, SettingsFieldError } from '../../../preload/contract.ts';
+import type { AccountSettings, IceServer, Settings, SettingsFieldError } from '../../../preload/contract.ts';
 import { isKnownCountry } from '../numbers/phone-number.ts';
 import { templateProblem } from '../numbers/url-template.ts';
 import { hasHiddenCharacters } from '../plain-text.ts';
@@ -53,33 +53,42 @@ export function isValidIceUrl(value: string): boolean {
   return value.length <= 1024 && !hasSpaceOrHidden(value) && ICE_URL.test(value);
 }
 
-function iceServerErrors(servers: IceServer[], errors: FieldErrors): void {
+function iceServerErrors(servers: IceServer[], prefix: string, errors: FieldErrors): void {
   servers.forEach((server, i) => {
     const urls = typeof server.urls === 'string' ? [server.urls] : server.urls;
     urls.forEach((url, j) => {
       if (!isValidIceUrl(url)) {
-        const path = typeof server.urls === 'string' ? `account.iceServers.${i}.urls` : `account.iceServers.${i}.urls.${j}`;
+        const path = typeof server.urls === 'string' ? `${prefix}.iceServers.${i}.urls` : `${prefix}.iceServers.${i}.urls.${j}`;
         errors[path] = 'invalid-ice-url' satisfies SettingsFieldError;
       }
     });
   });
 }
 
-/** Field path -> reason; empty when the settings may be saved. */
-export function validateSettings(settings: Settings): FieldErrors {
-  const errors: FieldErrors = {};
-  const { account } = settings;
+function accountErrors(account: AccountSettings, prefix: string, errors: FieldErrors): void {
   const wsUrl = account.wsUrl.trim();
   const sipUri = account.sipUri.trim();
   // Anything typed into the account makes it an account: then both addresses are needed.
   const started = [account.wsUrl, account.sipUri, account.authUser, account.displayName].some((v) => v.trim() !== '');
   if (started) {
-    if (wsUrl === '') errors['account.wsUrl'] = 'required' satisfies SettingsFieldError;
-    else if (!isValidWsUrl(account.wsUrl)) errors['account.wsUrl'] = 'invalid-ws-url' satisfies SettingsFieldError;
-    if (sipUri === '') errors['account.sipUri'] = 'required' satisfies SettingsFieldError;
-    else if (!parseSipUri(account.sipUri)) errors['account.sipUri'] = 'invalid-sip-uri' satisfies SettingsFieldError;
+    if (wsUrl === '') errors[`${prefix}.wsUrl`] = 'required' satisfies SettingsFieldError;
+    else if (!isValidWsUrl(account.wsUrl)) errors[`${prefix}.wsUrl`] = 'invalid-ws-url' satisfies SettingsFieldError;
+    if (sipUri === '') errors[`${prefix}.sipUri`] = 'required' satisfies SettingsFieldError;
+    else if (!parseSipUri(account.sipUri)) errors[`${prefix}.sipUri`] = 'invalid-sip-uri' satisfies SettingsFieldError;
   }
-  iceServerErrors(account.iceServers, errors);
+  iceServerErrors(account.iceServers, prefix, errors);
+}
+
+/** Field path -> reason; empty when the settings may be saved. */
+export function validateSettings(settings: Settings): FieldErrors {
+  const errors: FieldErrors = {};
+  const seen = new Set<string>();
+  settings.accounts.forEach((account, i) => {
+    const prefix = `accounts.${i}`;
+    if (seen.has(account.id)) errors[`${prefix}.id`] = 'duplicate-account' satisfies SettingsFieldError;
+    seen.add(account.id);
+    accountErrors(account, prefix, errors);
+  });
   const country = settings.numbers.defaultCountry;
   if (country !== '' && !isKnownCountry(country)) errors['numbers.defaultCountry'] = 'invalid-country' satisfies SettingsFieldError;
   if (templateProblem(settings.screenPop.crmUrlTemplate.trim()) !== null) {

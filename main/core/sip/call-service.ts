@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { Invitation, Inviter, SessionState, UserAgent } from 'sip.js';
 import type { Core, Session, SessionDescriptionHandlerFactory, SessionDescriptionHandlerOptions } from 'sip.js';
-import type { Call, CallEndReason, CallState, ErrorCode, Settings } from '../../../preload/contract.ts';
+import type { AccountSettings, Call, CallEndReason, CallState, ErrorCode, Settings } from '../../../preload/contract.ts';
 import { AppError, messageOf } from '../errors.ts';
 import type { Clock, Logger, MediaEngine } from '../ports.ts';
 import { isAccountConfigured } from '../settings/settings-defaults.ts';
@@ -13,20 +13,28 @@ import type { CoreTiming } from '../timing.ts';
 import { parseDialTarget } from './dial-target.ts';
 import { ProxySessionDescriptionHandler } from './proxy-sdh.ts';
 import type { JsonSdhOptions } from './proxy-sdh.ts';
-import { remotePartyOf } from './remote-party.ts';
+import { changedIdentity, remotePartyOf } from './remote-party.ts';
+import { offerHolds } from './sdp-direction.ts';
 import type { RemoteParty } from './remote-party.ts';
 
-/** One line for now; the list and every lookup already work by call id for more. */
-export const MAX_LIVE_CALLS = 1;
+/** What calls need of the accounts (see Accounts). */
+export interface CallAccounts {
+  /** The account's user agent, when it has one; throws no-such-account for an unknown id. */
+  userAgent(accountId: string): UserAgent | null;
+  isRegistered(accountId: string): boolean;
+  /** The account's settings; throws no-such-account for an unknown id. */
+  settings(accountId: string): AccountSettings;
+  has(accountId: string): boolean;
+  /** The account an outgoing call uses when none is named. */
+  defaultAccountId(): string | null;
+}
 
 export interface CallServiceOptions {
   clock: Clock;
   logger: Logger;
   timing: CoreTiming;
   media: MediaEngine;
-  /** The registration's user agent, when there is one. */
-  userAgent: () => UserAgent | null;
-  isRegistered: () => boolean;
+  accounts: CallAccounts;
   settings: () => Settings;
   onCalls: (calls: Call[]) => void;
   newCallId?: () => string;
@@ -43,6 +51,11 @@ interface CallRecord {
   remoteBye: boolean;
   canceledByCaller: boolean;
   lingerTimer: unknown;
+}
+
+/** A call's state read fresh (after an await it may have moved on, whatever TypeScript narrowed). */
+function stateOf(record: CallRecord): CallState {
+  return record.call.state;
 }
 
 /** What a final response to our INVITE means to the user. */
@@ -81,8 +94,8 @@ export class CallService {
   private readonly records = new Map<string, CallRecord>();
   private readonly bySession = new Map<Session, CallRecord>();
   private readonly newCallId: () => string;
-  /** What the user last dialled, as typed, for redial. */
-  private lastTarget: string | null = null;
+  /** What the user last dialled, as typed, and on which account, for redial. */
+  private lastTarget: { target: string; accountId: string } | null = null;
 
   constructor(private readonly options: CallServiceOptions) {
     this.newCallId = options.newCallId ?? (() => randomUUID());
@@ -99,11 +112,12 @@ export class CallService {
     const callId = record?.call.id ?? session.id.slice(0, 48);
     const count = record ? ++record.mediaCount : 1;
     const settings = this.options.settings();
+    const iceServers = record ? this.accountSettings(record.call.accountId)?.iceServers ?? [] : [];
     const sdh = new ProxySessionDescriptionHandler({
       media: this.options.media,
       mediaId: `${callId}.${count}`,
       callId,
-      iceServers: settings.account.iceServers,
+      iceServers,
       audio: settings.audio,
       iceGatheringTimeoutMs: this.options.timing.iceGatheringTimeoutMs,
       logger: this.options.logger,
@@ -118,34 +132,48 @@ export class CallService {
   // -------------------------------------------------------------------------------------------
   // Commands
 
-  /** Resolves once the call exists (dialing); how it goes on arrives through calls:changed. */
-  dial(target: string): Call {
-    const settings = this.options.settings();
-    if (!isAccountConfigured(settings.account)) throw new AppError('not-configured', 'no account is configured');
-    const parsed = parseDialTarget(target, settings.account.sipUri);
-    const ua = this.options.userAgent();
-    if (!ua || !this.options.isRegistered()) throw new AppError('not-registered', 'the account is not registered');
+  /**
+   * Resolves once the call exists (dialing); how it goes on arrives through calls:changed. On the
+   * named account, or the default one.
+   */
+  dial(target: string, accountId?: string): Call {
+    const { accounts } = this.options;
+    const id = accountId ?? accounts.defaultAccountId();
+    if (id === null) throw new AppError('not-configured', 'no account is configured');
+    const account = accounts.settings(id);
+    if (!isAccountConfigured(account)) throw new AppError('not-configured', 'the account is not configured');
+    const parsed = parseDialTarget(target, account.sipUri);
+    const ua = accounts.userAgent(id);
+    if (!ua || !accounts.isRegistered(id)) throw new AppError('not-registered', 'the account is not registered');
     if (!this.options.media.available) throw new AppError('media-unavailable', 'no media engine is attached');
-    if (this.liveCount() >= MAX_LIVE_CALLS) throw new AppError('invalid-call-state', 'another call is in progress');
+    if (this.liveCount() >= this.maxLines()) throw new AppError('too-many-calls', 'every line is in use');
     const uri = UserAgent.makeURI(parsed.uri);
     if (!uri) throw new AppError('invalid-number', 'target does not form a SIP URI');
     const inviter = new Inviter(ua, uri);
-    this.lastTarget = target;
-    const record = this.add(inviter, 'outgoing', { uri: parsed.uri, number: parsed.number, displayName: '' }, 'dialing');
+    this.lastTarget = { target, accountId: id };
+    const record = this.add(inviter, id, 'outgoing', { uri: parsed.uri, number: parsed.number, displayName: '' }, 'dialing');
     const onFinal = (response: Core.IncomingResponse): void => {
       record.finalStatus = response.message.statusCode ?? null;
     };
-    inviter
-      .invite({
-        requestDelegate: {
-          onProgress: (response) => {
-            const status = response.message.statusCode;
-            if ((status === 180 || status === 183) && record.call.state === 'dialing') this.setState(record, 'ringing');
+    // The call the user was talking on goes on hold first, as on any phone; the hold is quick
+    // (one re-INVITE) and the new call is dialled whether or not it worked.
+    void this.holdOthers(record)
+      .then(() =>
+        inviter.invite({
+          requestDelegate: {
+            onProgress: (response) => {
+              const status = response.message.statusCode;
+              if ((status === 180 || status === 183) && record.call.state === 'dialing') this.setState(record, 'ringing');
+            },
+            onAccept: (response) => {
+              // The PBX may say who answered (a hunt group, a pickup): P-Asserted-Identity or To.
+              this.updateIdentity(record, changedIdentity(record.call.remote, response.message, 'to'));
+            },
+            onReject: onFinal,
+            onRedirect: onFinal,
           },
-          onReject: onFinal,
-          onRedirect: onFinal,
-        },
-      })
+        }),
+      )
       .catch((err: unknown) => {
         // sip.js has already terminated the session (our watcher ends the call); this is the why.
         this.options.logger.warn(`call ${record.call.id}: INVITE not sent: ${messageOf(err)}`);
@@ -158,8 +186,9 @@ export class CallService {
 
   /** Dials the last target dialled again (a headset's redial button). */
   redial(): Call {
-    if (this.lastTarget === null) throw new AppError('invalid-number', 'nothing has been dialled yet');
-    return this.dial(this.lastTarget);
+    const last = this.lastTarget;
+    if (last === null) throw new AppError('invalid-number', 'nothing has been dialled yet');
+    return this.dial(last.target, this.options.accounts.has(last.accountId) ? last.accountId : undefined);
   }
 
   async answer(callId: string): Promise<Call> {
@@ -170,6 +199,10 @@ export class CallService {
     }
     if (!this.options.media.available) throw new AppError('media-unavailable', 'no media engine is attached');
     this.setState(record, 'answering');
+    // The call in progress goes on hold before this one is answered (call waiting).
+    await this.holdOthers(record);
+    // The caller may have given up meanwhile.
+    if (stateOf(record) !== 'answering') return structuredClone(record.call);
     try {
       await session.accept();
     } catch (err) {
@@ -206,13 +239,17 @@ export class CallService {
     return structuredClone(record.call);
   }
 
-  /** Hold by re-INVITE; `held` changes only when the re-INVITE succeeded. */
+  /**
+   * Hold by re-INVITE; `held` changes only when the re-INVITE succeeded. Resuming a call puts the
+   * call the user is talking on on hold first (switching between lines).
+   */
   async hold(callId: string, hold: boolean): Promise<Call> {
     const record = this.get(callId);
     if (record.call.state !== 'established') {
       throw new AppError('invalid-call-state', `cannot ${hold ? 'hold' : 'resume'} a call in state ${record.call.state}`);
     }
     if (record.call.held === hold) return structuredClone(record.call);
+    if (!hold) await this.holdOthers(record);
     await this.reinvite(record, { hold });
     if (record.session.state !== SessionState.Established) {
       throw new AppError('media-failed', 'the call ended while changing hold');
@@ -222,14 +259,18 @@ export class CallService {
     return structuredClone(record.call);
   }
 
-  /** A headset's flash: with one established call, hold it or resume it. */
+  /**
+   * A headset's flash: with a call on hold, switch to it (the active one goes on hold); with one
+   * established call and nothing held, hold it or resume it.
+   */
   async swapOrHold(): Promise<Call> {
-    const live = [...this.records.values()].filter((r) => r.call.state !== 'ended');
-    const only = live[0];
-    if (live.length !== 1 || only?.call.state !== 'established') {
-      throw new AppError('invalid-call-state', 'flash needs exactly one established call');
-    }
-    return this.hold(only.call.id, !only.call.held);
+    const established = [...this.records.values()].filter((r) => r.call.state === 'established');
+    const held = established.filter((r) => r.call.held).sort((a, b) => b.call.startedAt - a.call.startedAt);
+    const active = established.find((r) => !r.call.held);
+    const next = held[0];
+    if (active && next) return this.hold(next.call.id, false);
+    if (established.length === 1 && established[0]) return this.hold(established[0].call.id, !established[0].call.held);
+    throw new AppError('invalid-call-state', 'flash needs an established call');
   }
 
   async mute(callId: string, muted: boolean): Promise<Call> {
@@ -252,7 +293,7 @@ export class CallService {
       throw new AppError('invalid-call-state', `cannot send DTMF in state ${record.call.state}`);
     }
     const upper = tones.toUpperCase();
-    if (this.options.settings().account.dtmfMode === 'info') {
+    if (this.accountSettings(record.call.accountId)?.dtmfMode === 'info') {
       for (const tone of upper) await this.sendInfoTone(record, tone);
       return null;
     }
@@ -265,16 +306,16 @@ export class CallService {
   // -------------------------------------------------------------------------------------------
   // Events from elsewhere
 
-  /** An INVITE from the user agent. */
-  onInvite(invitation: Invitation): void {
-    if (this.liveCount() >= MAX_LIVE_CALLS) {
-      this.options.logger.info('calls: INVITE while a call is live; 486 Busy Here');
+  /** An INVITE from an account's user agent. */
+  onInvite(invitation: Invitation, accountId: string): void {
+    if (this.liveCount() >= this.maxLines()) {
+      this.options.logger.info('calls: INVITE with every line in use; 486 Busy Here');
       invitation.reject({ statusCode: 486 }).catch((err: unknown) => {
         this.options.logger.warn(`calls: 486 not sent: ${messageOf(err)}`);
       });
       return;
     }
-    this.add(invitation, 'incoming', remotePartyOf(invitation.request), 'incoming');
+    this.add(invitation, accountId, 'incoming', remotePartyOf(invitation.request), 'incoming');
   }
 
   /** The media engine went away: its peer connections are gone, so are the calls. */
@@ -286,21 +327,22 @@ export class CallService {
     }
   }
 
-  /** Registered again after a lost connection: renegotiate ICE for established calls. */
-  restartIce(): void {
+  /** The account registered again after a lost connection: renegotiate ICE for its established calls. */
+  restartIce(accountId: string): void {
     for (const record of this.records.values()) {
-      if (record.call.state !== 'established') continue;
+      if (record.call.state !== 'established' || record.call.accountId !== accountId) continue;
       this.reinvite(record, { hold: record.call.held, offerOptions: { iceRestart: true } }).catch((err: unknown) => {
         this.options.logger.warn(`call ${record.call.id}: ICE restart failed: ${messageOf(err)}`);
       });
     }
   }
 
-  /** Ends every live call (stop, account change); waits at most `ms` for the signalling. */
-  async endAll(ms: number): Promise<void> {
+  /** Ends every live call, or one account's (it changed); waits at most `ms` for the signalling. */
+  async endAll(ms: number, accountId?: string): Promise<void> {
     const terminated: Promise<unknown>[] = [];
     for (const record of this.records.values()) {
       if (record.call.state === 'ended') continue;
+      if (accountId !== undefined && record.call.accountId !== accountId) continue;
       terminated.push(this.whenTerminated(record.session));
       this.hangup(record.call.id);
     }
@@ -323,20 +365,66 @@ export class CallService {
     return record;
   }
 
+  /**
+   * An UPDATE inside one of our calls (sip.js answers UPDATE 405 itself): one without a body only
+   * tells who the other party is now (a PBX's connected-line update), so it is taken here and
+   * answered 200. Returns false for anything else, which sip.js then answers as before.
+   */
+  onUpdate(message: Core.IncomingRequestMessage, reply: (statusCode: number) => void): boolean {
+    if (message.body.trim() !== '') return false;
+    const record = [...this.records.values()].find((r) => {
+      const dialog = r.session.dialog;
+      return dialog !== undefined && dialog.callId === message.callId && dialog.remoteTag === message.fromTag && dialog.localTag === message.toTag;
+    });
+    if (!record || record.call.state === 'ended') return false;
+    this.updateIdentity(record, changedIdentity(record.call.remote, message, 'from'));
+    reply(200);
+    return true;
+  }
+
+  private maxLines(): number {
+    return this.options.settings().calls.maxLines;
+  }
+
+  /** Puts every other established call that is not on hold on hold (before answering, dialling or resuming `except`). */
+  private async holdOthers(except: CallRecord): Promise<void> {
+    const active = [...this.records.values()].filter((r) => r !== except && r.call.state === 'established' && !r.call.held);
+    await Promise.all(
+      active.map((r) =>
+        this.hold(r.call.id, true).catch((err: unknown) => {
+          this.options.logger.warn(`call ${r.call.id}: could not be put on hold: ${messageOf(err)}`);
+        }),
+      ),
+    );
+  }
+
+  private updateIdentity(record: CallRecord, remote: RemoteParty | null): void {
+    if (remote === null || record.call.state === 'ended') return;
+    record.call.remote = remote;
+    this.emit();
+  }
+
+  /** An account's settings, or null once it has been removed. */
+  private accountSettings(accountId: string): AccountSettings | null {
+    return this.options.accounts.has(accountId) ? this.options.accounts.settings(accountId) : null;
+  }
+
   private liveCount(): number {
     let n = 0;
     for (const r of this.records.values()) if (r.call.state !== 'ended') n++;
     return n;
   }
 
-  private add(session: Inviter | Invitation, direction: Call['direction'], remote: RemoteParty, state: CallState): CallRecord {
+  private add(session: Inviter | Invitation, accountId: string, direction: Call['direction'], remote: RemoteParty, state: CallState): CallRecord {
     const record: CallRecord = {
       call: {
         id: this.newCallId(),
+        accountId,
         direction,
         state,
         remote,
         held: false,
+        remoteHeld: false,
         muted: false,
         startedAt: this.options.clock.now(),
         answeredAt: null,
@@ -364,6 +452,16 @@ export class CallService {
       },
       onCancel: () => {
         record.canceledByCaller = true;
+      },
+      // A re-INVITE from the other side (sip.js has answered it): their hold, and who they are now.
+      onInvite: (request) => {
+        const remoteHeld = request.body.trim() !== '' ? offerHolds(request.body) : record.call.remoteHeld;
+        const remote = changedIdentity(record.call.remote, request, 'from');
+        if (remoteHeld === record.call.remoteHeld && remote === null) return;
+        if (record.call.state === 'ended') return;
+        record.call.remoteHeld = remoteHeld;
+        if (remote) record.call.remote = remote;
+        this.emit();
       },
     };
     session.stateChange.addListener((s) => {

@@ -25,6 +25,8 @@ export const REGISTER_EXPIRES_S = 300;
 const REFRESH_PERCENT = 85;
 
 export interface RegistrationOptions {
+  /** The account this registration is for (its id in settings). */
+  accountId: string;
   clock: Clock;
   logger: Logger;
   timing: CoreTiming;
@@ -36,6 +38,11 @@ export interface RegistrationOptions {
   onInvite: (invitation: Invitation) => void;
   /** Registered again after the connection had been lost: live calls may need an ICE restart. */
   onRecovered?: () => void;
+  /**
+   * An UPDATE arrived (sip.js itself answers every UPDATE 405): true when it was taken and
+   * answered through `reply`.
+   */
+  onUpdate?: (message: Core.IncomingRequestMessage, reply: (statusCode: number) => void) => boolean;
 }
 
 interface AccountConfig {
@@ -49,7 +56,14 @@ interface RegisterResponse {
   status: number;
 }
 
-const UNCONFIGURED: AccountStatus = { state: 'unconfigured', aor: null, error: null, retryAt: null, attempts: 0 };
+function unconfigured(accountId: string, label: string): AccountStatus {
+  return { accountId, label, state: 'unconfigured', aor: null, error: null, retryAt: null, attempts: 0 };
+}
+
+/** What the user calls the account: its label, else its address of record. */
+function labelOf(account: AccountSettings, aor: string | null): string {
+  return account.label.trim() || aor || account.sipUri.trim();
+}
 
 /** An error as the status's detail: it may quote the server, so it is made plain and short. */
 function detailOf(err: unknown): string {
@@ -73,7 +87,7 @@ function quotedSafe(value: string): string {
 }
 
 export class Registration {
-  private state: AccountStatus = UNCONFIGURED;
+  private state: AccountStatus;
   private config: AccountConfig | null = null;
   private configKey = '';
   private ua: UserAgent | null = null;
@@ -95,6 +109,7 @@ export class Registration {
   private readonly keepAlive: KeepAlive;
 
   constructor(private readonly options: RegistrationOptions) {
+    this.state = unconfigured(options.accountId, '');
     this.keepAlive = new KeepAlive({
       clock: options.clock,
       logger: options.logger,
@@ -112,6 +127,11 @@ export class Registration {
 
   get isRegistered(): boolean {
     return this.state.state === 'registered';
+  }
+
+  /** The account's settings as last configured (null before the first configure). */
+  get account(): AccountSettings | null {
+    return this.config?.account ?? null;
   }
 
   /** The current user agent (null until the first attempt, or when unconfigured). */
@@ -136,18 +156,21 @@ export class Registration {
   private async applyConfig(account: AccountSettings, password: string | null): Promise<boolean> {
     const config: AccountConfig = { account: structuredClone(account), password };
     const key = identityKey(config);
+    const aor = aorOf(account);
     if (this.config && key === this.configKey) {
-      this.config = config; // dtmfMode, iceServers and registerOnStart need no new user agent
+      // The label, dtmfMode, iceServers and registerOnStart need no new user agent.
+      this.config = config;
+      this.update({ label: labelOf(account, aor) });
       return false;
     }
     await this.shutdownUserAgent();
     this.config = config;
     this.configKey = key;
-    const aor = aorOf(account);
+    const id = this.options.accountId;
     this.update(
       aor === null
-        ? UNCONFIGURED
-        : { state: 'unregistered', aor, error: null, retryAt: null, attempts: 0 },
+        ? unconfigured(id, labelOf(account, aor))
+        : { accountId: id, label: labelOf(account, aor), state: 'unregistered', aor, error: null, retryAt: null, attempts: 0 },
       true,
     );
     return true;
@@ -553,6 +576,7 @@ export class Registration {
         this.onBadMessage(ua, `not SIP: "${firstLine()}"`);
         return;
       }
+      if (message instanceof Core.IncomingRequestMessage && message.method === 'UPDATE' && this.takeUpdate(ua, message)) return;
       const registerResponse =
         message instanceof Core.IncomingResponseMessage && message.method === 'REGISTER' ? message.statusCode : undefined;
       if (registerResponse !== undefined) {
@@ -571,6 +595,22 @@ export class Registration {
         this.onBadMessage(ua, `2xx to REGISTER without our binding: "${firstLine()}"`);
       }
     };
+  }
+
+  private takeUpdate(ua: UserAgent, message: Core.IncomingRequestMessage): boolean {
+    const handler = this.options.onUpdate;
+    if (!handler) return false;
+    try {
+      return handler(message, (statusCode) => {
+        const response = Core.constructOutgoingResponse(message, { statusCode, userAgent: this.options.userAgentString });
+        ua.transport.send(response.message).catch((err: unknown) => {
+          this.options.logger.debug(`registration: answer to an UPDATE not sent: ${messageOf(err)}`);
+        });
+      });
+    } catch (err) {
+      this.options.logger.error('registration: an UPDATE could not be handled', err);
+      return false;
+    }
   }
 
   private onBadMessage(ua: UserAgent, detail: string): void {

@@ -60,3 +60,32 @@ export function remotePartyOf(request: Core.IncomingRequestMessage): RemoteParty
     uri: plainText(identity.uri, MAX_URI),
   };
 }
+
+/**
+ * A new identity for the other party from a mid-call message (a re-INVITE or UPDATE from them, or
+ * the answer to our INVITE): P-Asserted-Identity when present, else a display name in `header`
+ * (From of their request, To of their answer, RFC 4916) that differs from the one shown. Null when
+ * nothing says who they are now.
+ */
+export function changedIdentity(
+  current: RemoteParty,
+  message: Core.IncomingRequestMessage | Core.IncomingResponseMessage,
+  header: 'from' | 'to',
+): RemoteParty | null {
+  const paiHeader = message.getHeader('P-Asserted-Identity');
+  const asserted = paiHeader === undefined ? undefined : parseAssertedIdentity(paiHeader.split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/)[0] ?? '');
+  let next: RemoteParty;
+  if (asserted) {
+    next = {
+      displayName: plainText(asserted.displayName, MAX_NAME) || current.displayName,
+      number: plainText(asserted.number, MAX_NAME) || current.number,
+      uri: asserted.uri.startsWith('tel:') ? current.uri : plainText(asserted.uri, MAX_URI),
+    };
+  } else {
+    const name = plainText(fromNameAddr(message[header]).displayName, MAX_NAME);
+    if (name === '') return null;
+    next = { ...current, displayName: name };
+  }
+  const same = next.displayName === current.displayName && next.number === current.number && next.uri === current.uri;
+  return same ? null : next;
+}

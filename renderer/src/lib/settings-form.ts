@@ -1,8 +1,12 @@
 // The settings form's values and their conversion to and from the contract's Settings. Pure, so
 // the conversion is unit-tested without a DOM.
-import type { CrmAutoOpen, DtmfMode, HeadsetKey, IceServer, Locale, Settings, SettingsView } from '../../../preload/contract.ts';
+import { MAX_ACCOUNTS } from '../../../preload/contract.ts';
+import type { AccountId, AccountSettings, CrmAutoOpen, DtmfMode, HeadsetKey, IceServer, Locale, Ringtone, Settings, SettingsView } from '../../../preload/contract.ts';
 
-export interface SettingsFormValues {
+/** One account as the form edits it. */
+export interface AccountFormValues {
+  id: AccountId;
+  label: string;
   wsUrl: string;
   sipUri: string;
   authUser: string;
@@ -14,9 +18,19 @@ export interface SettingsFormValues {
   /** One ICE server URL per line; blank lines are ignored, no lines means no ICE servers. */
   iceServers: string;
   registerOnStart: boolean;
+  ringtone: Ringtone;
+}
+
+export interface SettingsFormValues {
+  /** In the settings' order; the first is the default for dialling. */
+  accounts: AccountFormValues[];
+  /** Calls at once, 1 to 8. */
+  maxLines: number;
+  callWaitingTone: boolean;
   inputDeviceId: string;
   outputDeviceId: string;
-  ringtoneDeviceId: string;
+  /** Outputs the ringtone plays on ('' for the system default); at least one. */
+  ringDeviceIds: string[];
   locale: 'auto' | Locale;
   headsetsEnabled: boolean;
   /** Devices not used for calls, including ones not plugged in now (kept as they were). */
@@ -37,19 +51,13 @@ export const MAX_RETENTION_DAYS = 36_500;
 /** The placeholders a CRM URL template may use (as the contract lists them). */
 export const CRM_PLACEHOLDERS = ['{e164}', '{number}', '{digits}', '{name}', '{company}', '{crmId}', '{direction}', '{callId}'] as const;
 
-/** The form's fields, by the settings path main names in invalid-settings `fields`. */
+/** The form's fields outside the accounts, by the settings path main names in invalid-settings `fields`. */
 export const FIELD_PATHS = {
-  wsUrl: 'account.wsUrl',
-  sipUri: 'account.sipUri',
-  authUser: 'account.authUser',
-  password: 'password',
-  displayName: 'account.displayName',
-  dtmfMode: 'account.dtmfMode',
-  iceServers: 'account.iceServers',
-  registerOnStart: 'account.registerOnStart',
+  maxLines: 'calls.maxLines',
+  callWaitingTone: 'calls.callWaitingTone',
   inputDeviceId: 'audio.inputDeviceId',
   outputDeviceId: 'audio.outputDeviceId',
-  ringtoneDeviceId: 'audio.ringtoneDeviceId',
+  ringDeviceIds: 'audio.ringDeviceIds',
   locale: 'ui.locale',
   headsetsEnabled: 'headsets.enabled',
   headsetsIgnored: 'headsets.ignored',
@@ -58,6 +66,45 @@ export const FIELD_PATHS = {
   crmUrlTemplate: 'screenPop.crmUrlTemplate',
   crmAutoOpen: 'screenPop.crmAutoOpen',
 } as const satisfies Partial<Record<keyof SettingsFormValues, string>>;
+
+/** An account's fields the form shows, by their key in the account's settings. */
+export const ACCOUNT_FIELDS = ['id', 'label', 'wsUrl', 'sipUri', 'authUser', 'displayName', 'dtmfMode', 'iceServers', 'registerOnStart', 'ringtone'] as const;
+export type AccountField = (typeof ACCOUNT_FIELDS)[number] | 'password';
+
+/** The settings path of an account's field: `accounts.<index>.<field>`, or `passwords.<id>`. */
+export function accountFieldPath(accounts: readonly Pick<AccountFormValues, 'id'>[], index: number, field: AccountField): string {
+  if (field === 'password') return `passwords.${accounts[index]?.id ?? ''}`;
+  return `accounts.${index}.${field}`;
+}
+
+/** A new account's id: short, and unlike the ones the form already has. */
+export function newAccountId(existing: readonly string[], random: () => number = Math.random): AccountId {
+  for (;;) {
+    const id = `a${Math.floor(random() * 36 ** 6).toString(36).padStart(6, '0')}`;
+    if (!existing.includes(id)) return id;
+  }
+}
+
+export function emptyAccountForm(id: AccountId): AccountFormValues {
+  return {
+    id,
+    label: '',
+    wsUrl: '',
+    sipUri: '',
+    authUser: '',
+    password: '',
+    clearPassword: false,
+    displayName: '',
+    dtmfMode: 'rfc4733',
+    iceServers: '',
+    registerOnStart: true,
+    ringtone: 'classic',
+  };
+}
+
+export function canAddAccount(form: Pick<SettingsFormValues, 'accounts'>): boolean {
+  return form.accounts.length < MAX_ACCOUNTS;
+}
 
 export function iceServersToText(servers: IceServer[]): string {
   return servers.flatMap((s) => (Array.isArray(s.urls) ? s.urls : [s.urls])).join('\n');
@@ -80,20 +127,32 @@ export function textToIceServers(text: string, previous: IceServer[]): IceServer
     });
 }
 
-export function formFromSettings(view: SettingsView): SettingsFormValues {
+function accountForm(account: AccountSettings): AccountFormValues {
   return {
-    wsUrl: view.account.wsUrl,
-    sipUri: view.account.sipUri,
-    authUser: view.account.authUser,
+    id: account.id,
+    label: account.label,
+    wsUrl: account.wsUrl,
+    sipUri: account.sipUri,
+    authUser: account.authUser,
     password: '',
     clearPassword: false,
-    displayName: view.account.displayName,
-    dtmfMode: view.account.dtmfMode,
-    iceServers: iceServersToText(view.account.iceServers),
-    registerOnStart: view.account.registerOnStart,
+    displayName: account.displayName,
+    dtmfMode: account.dtmfMode,
+    iceServers: iceServersToText(account.iceServers),
+    registerOnStart: account.registerOnStart,
+    ringtone: account.ringtone,
+  };
+}
+
+export function formFromSettings(view: SettingsView): SettingsFormValues {
+  return {
+    // Without an account the form offers an empty one to fill in (left empty, it is not saved).
+    accounts: view.accounts.length > 0 ? view.accounts.map(accountForm) : [emptyAccountForm(newAccountId([]))],
+    maxLines: view.calls.maxLines,
+    callWaitingTone: view.calls.callWaitingTone,
     inputDeviceId: view.audio.inputDeviceId,
     outputDeviceId: view.audio.outputDeviceId,
-    ringtoneDeviceId: view.audio.ringtoneDeviceId,
+    ringDeviceIds: [...view.audio.ringDeviceIds],
     locale: view.ui.locale,
     headsetsEnabled: view.headsets.enabled,
     headsetsIgnored: [...view.headsets.ignored],
@@ -125,28 +184,41 @@ export function retentionDays(form: Pick<SettingsFormValues, 'retentionChoice' |
 export function localFieldErrors(form: SettingsFormValues): Record<string, string> {
   const errors: Record<string, string> = {};
   if (retentionDays(form) === null) errors[FIELD_PATHS.retentionChoice] = 'invalid-days';
+  if (form.ringDeviceIds.length === 0) errors[FIELD_PATHS.ringDeviceIds] = 'no-ring-output';
   return errors;
 }
 
-/** What settings:save takes: the settings, and the password only when the user changed it. */
+/** What settings:save takes: the settings, and the passwords the user changed, by account id. */
 export function settingsFromForm(
   form: SettingsFormValues,
   previous: SettingsView,
-): { settings: Settings; password: string | null | undefined } {
+): { settings: Settings; passwords: Record<AccountId, string | null> } {
+  const passwords: Record<AccountId, string | null> = {};
+  const kept = form.accounts.filter((a) => !isBlankNewAccount(a, previous));
+  const accounts = kept.map((a): AccountSettings => {
+    if (a.password !== '') passwords[a.id] = a.password;
+    else if (a.clearPassword) passwords[a.id] = null;
+    const before = previous.accounts.find((p) => p.id === a.id);
+    return {
+      id: a.id,
+      label: a.label.trim(),
+      wsUrl: a.wsUrl.trim(),
+      sipUri: a.sipUri.trim(),
+      authUser: a.authUser.trim(),
+      displayName: a.displayName.trim(),
+      dtmfMode: a.dtmfMode,
+      iceServers: textToIceServers(a.iceServers, before?.iceServers ?? []),
+      registerOnStart: a.registerOnStart,
+      ringtone: a.ringtone,
+    };
+  });
   const settings: Settings = {
-    account: {
-      wsUrl: form.wsUrl.trim(),
-      sipUri: form.sipUri.trim(),
-      authUser: form.authUser.trim(),
-      displayName: form.displayName.trim(),
-      dtmfMode: form.dtmfMode,
-      iceServers: textToIceServers(form.iceServers, previous.account.iceServers),
-      registerOnStart: form.registerOnStart,
-    },
+    accounts,
+    calls: { maxLines: form.maxLines, callWaitingTone: form.callWaitingTone },
     audio: {
       inputDeviceId: form.inputDeviceId,
       outputDeviceId: form.outputDeviceId,
-      ringtoneDeviceId: form.ringtoneDeviceId,
+      ringDeviceIds: form.ringDeviceIds.length > 0 ? [...form.ringDeviceIds] : [...previous.audio.ringDeviceIds],
     },
     ui: { locale: form.locale },
     headsets: { enabled: form.headsetsEnabled, ignored: [...form.headsetsIgnored] },
@@ -154,8 +226,27 @@ export function settingsFromForm(
     history: { retentionDays: retentionDays(form) ?? previous.history.retentionDays },
     screenPop: { crmUrlTemplate: form.crmUrlTemplate.trim(), crmAutoOpen: form.crmAutoOpen },
   };
-  const password = form.password !== '' ? form.password : form.clearPassword ? null : undefined;
-  return { settings, password };
+  return { settings, passwords };
+}
+
+/** An account added in the form and left empty: dropped when saving rather than refused. */
+function isBlankNewAccount(a: AccountFormValues, previous: SettingsView): boolean {
+  if (previous.accounts.some((p) => p.id === a.id)) return false;
+  return [a.label, a.wsUrl, a.sipUri, a.authUser, a.displayName, a.password, a.iceServers].every((v) => v.trim() === '');
+}
+
+/** The index of the first account with a reason in `fields`, or null. */
+export function firstAccountWithError(fields: Readonly<Record<string, string>>, accounts: readonly Pick<AccountFormValues, 'id'>[]): number | null {
+  for (const key of Object.keys(fields)) {
+    const byIndex = /^accounts\.(\d+)\./.exec(key);
+    if (byIndex) return Number(byIndex[1]);
+    const byId = /^passwords\.(.+)$/.exec(key);
+    if (byId) {
+      const i = accounts.findIndex((a) => a.id === byId[1]);
+      if (i >= 0) return i;
+    }
+  }
+  return null;
 }
 
 /** The reason code for a form field: an exact path, or a deeper one (account.iceServers.0.urls). */
@@ -166,7 +257,10 @@ export function fieldError(fields: Readonly<Record<string, string>>, path: strin
 }
 
 /** Reasons for paths that no form field shows (so they are not silently dropped). */
-export function otherFieldErrors(fields: Readonly<Record<string, string>>): Array<[string, string]> {
-  const paths: string[] = Object.values(FIELD_PATHS);
+export function otherFieldErrors(fields: Readonly<Record<string, string>>, accounts: readonly Pick<AccountFormValues, 'id'>[]): Array<[string, string]> {
+  const paths: string[] = [
+    ...Object.values(FIELD_PATHS),
+    ...accounts.flatMap((_, i) => [...ACCOUNT_FIELDS, 'password' as const].map((f) => accountFieldPath(accounts, i, f))),
+  ];
   return Object.entries(fields).filter(([k]) => !paths.some((p) => k === p || k.startsWith(`${p}.`) || k.startsWith(`${p}[`)));
 }

@@ -45,7 +45,7 @@ interface MediaDefaults {
 
 const NO_DEFAULTS: MediaDefaults = {
   iceServers: [],
-  audio: { inputDeviceId: '', outputDeviceId: '', ringtoneDeviceId: '' },
+  audio: { inputDeviceId: '', outputDeviceId: '', ringDeviceIds: [''] },
 };
 
 function rtcIceServers(servers: IceServer[]): RTCIceServer[] {
@@ -155,8 +155,9 @@ export class MediaEngine {
   }
 
   private applySettings(settings: SettingsView): void {
-    // A new input device takes effect from the next call: nothing is opened ahead of it.
-    this.defaults = { iceServers: settings.account.iceServers, audio: settings.audio };
+    // A new input device takes effect from the next call: nothing is opened ahead of it. The
+    // spare is made for the first account's ICE servers (most calls go out on it).
+    this.defaults = { iceServers: settings.accounts[0]?.iceServers ?? [], audio: settings.audio };
     for (const call of this.calls.values()) {
       call.audio = { ...call.audio, outputDeviceId: settings.audio.outputDeviceId };
       void call.setOutput(settings.audio.outputDeviceId);

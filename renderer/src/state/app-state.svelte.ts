@@ -9,36 +9,46 @@ import { HeadsetsState } from './headsets-state.svelte.ts';
 import { HistoryState } from './history-state.svelte.ts';
 import { ScreenPopsState } from './screen-pops-state.svelte.ts';
 
-const INITIAL_ACCOUNT: AccountStatus = { state: 'unconfigured', aor: null, error: null, retryAt: null, attempts: 0 };
-
-export class AccountState {
-  status = $state<AccountStatus>(INITIAL_ACCOUNT);
-  /** The last register/unregister command that failed (not the registration's own error). */
-  commandError = $state<ErrorInfo | null>(null);
-  busy = $state(false);
+/** Every account's registration, as main reports it, and the commands the user gives them. */
+export class AccountsState {
+  list = $state<AccountStatus[]>([]);
+  /** The last register/unregister command that failed, per account (not the registration's own error). */
+  commandErrors = $state<Record<string, ErrorInfo>>({});
+  /** Accounts with a register/unregister command in flight. */
+  busy = $state<Record<string, boolean>>({});
   readonly #api: RendererApi;
+
+  /** The accounts the user set up (an empty one in the list is not shown). */
+  readonly configured: AccountStatus[] = $derived(this.list.filter((a) => a.state !== 'unconfigured'));
 
   constructor(api: RendererApi) {
     this.#api = api;
   }
 
-  register(): Promise<void> {
-    return this.#run(() => this.#api.invoke('account:register', undefined));
+  byId(accountId: string): AccountStatus | undefined {
+    return this.list.find((a) => a.accountId === accountId);
   }
 
-  unregister(): Promise<void> {
-    return this.#run(() => this.#api.invoke('account:unregister', undefined));
+  register(accountId: string): Promise<void> {
+    return this.#run(accountId, () => this.#api.invoke('accounts:register', { accountId }));
   }
 
-  async #run(command: () => Promise<Result<AccountStatus>>): Promise<void> {
-    this.busy = true;
-    this.commandError = null;
+  unregister(accountId: string): Promise<void> {
+    return this.#run(accountId, () => this.#api.invoke('accounts:unregister', { accountId }));
+  }
+
+  async #run(accountId: string, command: () => Promise<Result<AccountStatus>>): Promise<void> {
+    this.busy[accountId] = true;
+    if (accountId in this.commandErrors) {
+      const { [accountId]: _cleared, ...rest } = this.commandErrors;
+      this.commandErrors = rest;
+    }
     try {
       const result = await command();
-      if (result.ok) this.status = result.value;
-      else this.commandError = result.error;
+      if (result.ok) this.list = this.list.map((a) => (a.accountId === accountId ? result.value : a));
+      else this.commandErrors[accountId] = result.error;
     } finally {
-      this.busy = false;
+      this.busy[accountId] = false;
     }
   }
 }
@@ -92,12 +102,16 @@ export class CallsState {
     return established.find((c) => !c.held) ?? established[0];
   }
 
+  /** The account the user picked to call from; null for the default (the first registered). */
+  dialAccountId = $state<string | null>(null);
+
   /** Resolves true when the call exists (main answered), false with dialError set otherwise. */
   async dial(target: string): Promise<boolean> {
     this.dialing = true;
     this.dialError = null;
     try {
-      const result = await this.#api.invoke('calls:dial', { target });
+      const accountId = this.dialAccountId;
+      const result = await this.#api.invoke('calls:dial', accountId === null ? { target } : { target, accountId });
       if (!result.ok) {
         this.dialError = result.error;
         return false;
@@ -161,13 +175,13 @@ export class SettingsState {
     this.#api = api;
   }
 
-  async save(settings: Settings, password: string | null | undefined): Promise<boolean> {
+  async save(settings: Settings, passwords: Record<string, string | null> = {}): Promise<boolean> {
     this.saving = true;
     this.saved = false;
     this.saveError = null;
     this.fieldErrors = {};
     try {
-      const args = password === undefined ? { settings } : { settings, password };
+      const args = Object.keys(passwords).length === 0 ? { settings } : { settings, passwords };
       const result = await this.#api.invoke('settings:save', args);
       if (result.ok) {
         this.view = result.value;
@@ -240,7 +254,7 @@ export class AppStore {
   /** Where main set a damaged history file aside at start, until the user closes the notice. */
   historyMovedAside = $state<string | null>(null);
 
-  readonly account: AccountState;
+  readonly accounts: AccountsState;
   readonly calls: CallsState;
   readonly settings: SettingsState;
   readonly headsets: HeadsetsState;
@@ -253,7 +267,7 @@ export class AppStore {
 
   constructor(api: RendererApi, notices: NoticeMemory = browserNoticeMemory()) {
     this.#api = api;
-    this.account = new AccountState(api);
+    this.accounts = new AccountsState(api);
     this.calls = new CallsState(api);
     this.settings = new SettingsState(api);
     this.headsets = new HeadsetsState(api);
@@ -269,7 +283,7 @@ export class AppStore {
     // Subscribe before fetching: the channel is ordered, so any event that arrives before the
     // snapshot is older than it, and every later one is newer.
     api.on('settings:changed', (s) => (this.settings.view = s));
-    api.on('account:changed', (a) => (this.account.status = a));
+    api.on('accounts:changed', (a) => (this.accounts.list = a));
     api.on('calls:changed', (c) => {
       this.calls.replace(c);
       this.screenPops.keep(c);
@@ -297,7 +311,7 @@ export class AppStore {
     this.version = state.version;
     this.systemLocale = state.systemLocale;
     this.settings.view = state.settings;
-    this.account.status = state.account;
+    this.accounts.list = state.accounts;
     this.calls.replace(state.calls);
     this.headsets.replace(state.headsets);
     this.screenPops.replace(state.screenPops);

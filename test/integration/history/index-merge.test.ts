@@ -41,7 +41,7 @@ describe('history search index merging', () => {
       logger,
       settings: () => settingsWith({}),
       systemLocale: 'en-US',
-      account: () => 'sip:agent@pbx.example.com',
+      accountAor: () => 'sip:agent@pbx.example.com',
       onSummary: () => undefined,
       onScreenPop: () => undefined,
       openUrl: null,

@@ -134,6 +134,26 @@ const api = {
     else if (s instanceof Inviter) await s.cancel();
     else if (s instanceof Invitation) await s.reject();
   },
+  /** Puts the call on hold (a=sendonly re-INVITE) or resumes it, as a softphone's hold button. */
+  async hold(on: boolean): Promise<void> {
+    const s = state.session;
+    if (!s || s.state !== SessionState.Established) throw new Error('no established call');
+    await new Promise<void>((resolve, reject) => {
+      void s
+        .invite({
+          sessionDescriptionHandlerOptions: { hold: on } as never,
+          requestDelegate: {
+            onAccept: () => {
+              resolve();
+            },
+            onReject: (r) => {
+              reject(new Error(`hold re-INVITE answered ${r.message.statusCode ?? 0}`));
+            },
+          },
+        })
+        .catch(reject);
+    });
+  },
   sessionState(): string {
     return state.session?.state ?? 'none';
   },

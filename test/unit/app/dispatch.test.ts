@@ -7,6 +7,8 @@ import type { Logger } from '../../../main/core/ports.ts';
 import { createFakeCore } from './fake-core.ts';
 import { expectOneHandlerEach } from './one-handler-each.ts';
 import { errorOf, memoryEvents, testCoreOptions } from './test-options.ts';
+import type { Settings } from '../../../preload/contract.ts';
+import { settingsWith } from '../core/support/fakes.ts';
 
 const sender = { id: 'test' };
 
@@ -52,10 +54,11 @@ describe('dispatch', () => {
 
   it('keeps an AppError code and fields', async () => {
     const dispatch = createDispatcher(handlers());
-    const save = await dispatch('settings:save', { settings: { ...validSettings(), account: { ...validSettings().account, wsUrl: 'bad' } } }, sender);
+    const bad = validSettings();
+    const save = await dispatch('settings:save', { settings: { ...bad, accounts: [{ ...bad.accounts[0]!, wsUrl: 'bad' }] } }, sender);
     expect(save).toEqual({
       ok: false,
-      error: { code: 'invalid-settings', message: 'settings are invalid', fields: { 'account.wsUrl': 'invalid-ws-url' } },
+      error: { code: 'invalid-settings', message: 'settings are invalid', fields: { 'accounts.0.wsUrl': 'invalid-ws-url' } },
     });
     const answer = await dispatch('calls:answer', { callId: 'nope' }, sender);
     expect(answer).toMatchObject({ ok: false, error: { code: 'no-such-call' } });
@@ -114,22 +117,6 @@ describe('registerCommands', () => {
   });
 });
 
-function validSettings() {
-  return {
-    account: {
-      wsUrl: 'ws://127.0.0.1:8080',
-      sipUri: 'sip:1001@127.0.0.1',
-      authUser: '1001',
-      displayName: '',
-      dtmfMode: 'rfc4733' as const,
-      iceServers: [],
-      registerOnStart: false,
-    },
-    audio: { inputDeviceId: '', outputDeviceId: '', ringtoneDeviceId: '' },
-    ui: { locale: 'auto' as const },
-    headsets: { enabled: true, ignored: [] },
-    numbers: { defaultCountry: '' },
-    history: { retentionDays: 0 },
-    screenPop: { crmUrlTemplate: '', crmAutoOpen: 'off' },
-  };
+function validSettings(): Settings {
+  return settingsWith({ wsUrl: 'ws://127.0.0.1:8080', sipUri: 'sip:1001@127.0.0.1', authUser: '1001', registerOnStart: false });
 }

@@ -370,26 +370,35 @@ describe('IPC guard', () => {
 });
 
 describe('tray', () => {
-  const status = (state: AccountStatus['state']): AccountStatus => ({ state, aor: 'sip:1001@pbx.example', error: null, retryAt: null, attempts: 0 });
+  const oneAccount = (s: AccountStatus): AccountStatus[] => [s];
+  const status = (state: AccountStatus['state'], accountId = 'main', label = 'sip:1001@pbx.example'): AccountStatus => ({
+    accountId,
+    label,
+    state,
+    aor: 'sip:1001@pbx.example',
+    error: null,
+    retryAt: null,
+    attempts: 0,
+  });
 
-  it('follows account:changed with its icon and tooltip', async () => {
+  it('follows accounts:changed with its icon and tooltip', async () => {
     const { core } = await start();
     const tray = fake.trays[0]!;
     expect(tray.image.path).toBe('/app/resources/tray/offline.png');
     expect(tray.tooltip).toBe('Hookswitch: Not registered (sip:1001@127.0.0.1)');
 
-    core.options.events.emit('account:changed', status('connecting'));
+    core.options.events.emit('accounts:changed', oneAccount(status('connecting')));
     expect(tray.image.path).toBe('/app/resources/tray/connecting.png');
     expect(tray.tooltip).toBe('Hookswitch: Connecting… (sip:1001@pbx.example)');
 
-    core.options.events.emit('account:changed', status('registered'));
+    core.options.events.emit('accounts:changed', oneAccount(status('registered')));
     expect(tray.image.path).toBe('/app/resources/tray/registered.png');
     expect(tray.tooltip).toBe('Hookswitch: Registered (sip:1001@pbx.example)');
 
-    core.options.events.emit('account:changed', status('waiting-to-retry'));
+    core.options.events.emit('accounts:changed', oneAccount(status('waiting-to-retry')));
     expect(tray.image.path).toBe('/app/resources/tray/connecting.png');
 
-    core.options.events.emit('account:changed', status('failed'));
+    core.options.events.emit('accounts:changed', oneAccount(status('failed')));
     expect(tray.image.path).toBe('/app/resources/tray/offline.png');
   });
 
@@ -400,14 +409,14 @@ describe('tray', () => {
     expect(labels(tray.menu)).toEqual(['Show Hookswitch', 'Register', 'Quit']);
     clickItem(tray.menu, 'Register');
     await vi.waitFor(() => {
-      expect(core.calls.at(-1)).toEqual({ command: 'account:register', args: undefined, sender: { id: 'tray' } });
+      expect(core.calls.at(-1)).toEqual({ command: 'accounts:register', args: { accountId: 'main' }, sender: { id: 'tray' } });
     });
 
-    core.options.events.emit('account:changed', status('registered'));
+    core.options.events.emit('accounts:changed', oneAccount(status('registered')));
     expect(labels(tray.menu)).toEqual(['Show Hookswitch', 'Unregister', 'Quit']);
     clickItem(tray.menu, 'Unregister');
     await vi.waitFor(() => {
-      expect(core.calls.at(-1)?.command).toBe('account:unregister');
+      expect(core.calls.at(-1)?.command).toBe('accounts:unregister');
     });
 
     window.close();
@@ -419,10 +428,10 @@ describe('tray', () => {
     });
   });
 
-  it('starts from an account:changed the core sent while it was being built', async () => {
+  it('starts from an accounts:changed the core sent while it was being built', async () => {
     await start({
       adjustCore: (core) => {
-        core.options.events.emit('account:changed', status('registering'));
+        core.options.events.emit('accounts:changed', oneAccount(status('registering')));
         return core;
       },
     });
@@ -432,13 +441,13 @@ describe('tray', () => {
     expect(tray.tooltip).toBe('Hookswitch: Connecting… (sip:1001@pbx.example)');
   });
 
-  it('follows account:changed while start() has not finished, with the window already up', async () => {
+  it('follows accounts:changed while start() has not finished, with the window already up', async () => {
     let finishStart: () => void = () => undefined;
     const ready = launch({
       adjustCore: (core) => {
         core.start = () => {
           core.started += 1;
-          core.options.events.emit('account:changed', status('connecting'));
+          core.options.events.emit('accounts:changed', oneAccount(status('connecting')));
           return new Promise<void>((resolve) => {
             finishStart = resolve;
           });
@@ -455,12 +464,25 @@ describe('tray', () => {
     window.fire('ready-to-show');
     expect(window.visible).toBe(true);
     expect(tray.image.path).toBe('/app/resources/tray/connecting.png');
-    cores[0]!.options.events.emit('account:changed', status('registered'));
+    cores[0]!.options.events.emit('accounts:changed', oneAccount(status('registered')));
     expect(tray.image.path).toBe('/app/resources/tray/registered.png');
     finishStart();
     await expect(ready).resolves.not.toBeNull();
     // Finishing start() does not put back an older state.
     expect(tray.image.path).toBe('/app/resources/tray/registered.png');
+  });
+
+  it('with several accounts: registered only when all are, a line per account in the tooltip', async () => {
+    const { core } = await start();
+    const tray = fake.trays[0]!;
+    const sales = (state: AccountStatus['state']): AccountStatus => status(state, 'sales', 'Sales');
+    core.options.events.emit('accounts:changed', [status('registered'), sales('failed')]);
+    expect(tray.image.path).toBe('/app/resources/tray/connecting.png');
+    expect(tray.tooltip).toBe('Hookswitch\nsip:1001@pbx.example: Registered\nSales: Not registered');
+    core.options.events.emit('accounts:changed', [status('registered'), sales('registered')]);
+    expect(tray.image.path).toBe('/app/resources/tray/registered.png');
+    core.options.events.emit('accounts:changed', [status('unregistered'), sales('failed')]);
+    expect(tray.image.path).toBe('/app/resources/tray/offline.png');
   });
 
   it('speaks Chinese when the settings say so', async () => {

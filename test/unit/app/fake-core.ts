@@ -4,41 +4,15 @@
 import type { AccountStatus, AppState, Call, Handlers, SenderInfo, SettingsView } from '../../../preload/contract.ts';
 import type { Core, CoreOptions } from '../../../main/core/core.ts';
 import { AppError } from '../../../main/core/errors.ts';
+import { makeAccount, makeAccountStatus, makeCall, makeSettingsView } from '../../support/contract-values.ts';
 
-export const cannedSettings: SettingsView = {
-  account: {
-    wsUrl: 'ws://127.0.0.1:8080',
-    sipUri: 'sip:1001@127.0.0.1',
-    authUser: '1001',
-    displayName: 'Desk 1001',
-    dtmfMode: 'rfc4733',
-    iceServers: [],
-    registerOnStart: false,
-  },
-  audio: { inputDeviceId: '', outputDeviceId: '', ringtoneDeviceId: '' },
-  ui: { locale: 'auto' },
-  headsets: { enabled: true, ignored: [] },
-  numbers: { defaultCountry: '' },
-  history: { retentionDays: 0 },
-  screenPop: { crmUrlTemplate: '', crmAutoOpen: 'off' },
-  hasPassword: false,
-};
+export const cannedSettings: SettingsView = makeSettingsView({
+  accounts: [makeAccount({ wsUrl: 'ws://127.0.0.1:8080', sipUri: 'sip:1001@127.0.0.1', authUser: '1001', displayName: 'Desk 1001', registerOnStart: false })],
+});
 
-export const unregistered: AccountStatus = { state: 'unregistered', aor: 'sip:1001@127.0.0.1', error: null, retryAt: null, attempts: 0 };
+export const unregistered: AccountStatus = makeAccountStatus({ label: 'sip:1001@127.0.0.1', state: 'unregistered', aor: 'sip:1001@127.0.0.1' });
 
-export const cannedCall: Call = {
-  id: 'call-1',
-  direction: 'outgoing',
-  state: 'dialing',
-  remote: { uri: 'sip:1002@127.0.0.1', number: '1002', displayName: '' },
-  held: false,
-  muted: false,
-  startedAt: 1,
-  answeredAt: null,
-  endedAt: null,
-  endReason: null,
-  endStatus: null,
-};
+export const cannedCall: Call = makeCall({ id: 'call-1', direction: 'outgoing', state: 'dialing', remote: { uri: 'sip:1002@127.0.0.1', number: '1002', displayName: '' }, startedAt: 1 });
 
 export interface FakeCore extends Core {
   readonly options: CoreOptions;
@@ -75,17 +49,18 @@ export function createFakeCore(options: CoreOptions): FakeCore {
     },
     'settings:save': async (args, sender) => {
       record('settings:save', args, sender);
-      if (args.settings.account.wsUrl === 'bad') {
-        throw new AppError('invalid-settings', 'settings are invalid', { 'account.wsUrl': 'invalid-ws-url' });
+      if (args.settings.accounts[0]?.wsUrl === 'bad') {
+        throw new AppError('invalid-settings', 'settings are invalid', { 'accounts.0.wsUrl': 'invalid-ws-url' });
       }
-      return { ...args.settings, hasPassword: typeof args.password === 'string' };
+      const stored = Object.entries(args.passwords ?? {}).flatMap(([id, p]) => (typeof p === 'string' ? [id] : []));
+      return { ...args.settings, passwordsStored: stored };
     },
-    'account:register': async (args, sender) => {
-      record('account:register', args, sender);
+    'accounts:register': async (args, sender) => {
+      record('accounts:register', args, sender);
       return core.account;
     },
-    'account:unregister': async (args, sender) => {
-      record('account:unregister', args, sender);
+    'accounts:unregister': async (args, sender) => {
+      record('accounts:unregister', args, sender);
       return core.account;
     },
     'calls:dial': async (args, sender) => {
@@ -177,7 +152,7 @@ export function createFakeCore(options: CoreOptions): FakeCore {
         version: options.version,
         systemLocale: options.systemLocale,
         settings: cannedSettings,
-        account: core.account,
+        accounts: [core.account],
         calls: [],
         headsets: [],
         history: { unseenMissed: 0, revision: 0 },

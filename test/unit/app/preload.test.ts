@@ -14,7 +14,7 @@ beforeEach(() => {
   fake.ipcRenderer.reset();
 });
 
-const status: AccountStatus = { state: 'registered', aor: 'sip:1001@pbx', error: null, retryAt: null, attempts: 0 };
+const status: AccountStatus[] = [{ accountId: 'main', label: 'Desk', state: 'registered', aor: 'sip:1001@pbx', error: null, retryAt: null, attempts: 0 }];
 
 describe('preload bridge', () => {
   it('exposes exactly invoke and on under the bridge key', () => {
@@ -41,11 +41,11 @@ describe('preload bridge', () => {
 
   it('delivers only the payload to listeners, and unsubscribes', () => {
     const received: unknown[][] = [];
-    const off = api.on('account:changed', (...args: unknown[]) => received.push(args));
-    fake.ipcRenderer.deliver('account:changed', status);
+    const off = api.on('accounts:changed', (...args: unknown[]) => received.push(args));
+    fake.ipcRenderer.deliver('accounts:changed', status);
     expect(received).toEqual([[status]]);
     off();
-    fake.ipcRenderer.deliver('account:changed', status);
+    fake.ipcRenderer.deliver('accounts:changed', status);
     expect(received).toHaveLength(1);
     expect(fake.ipcRenderer.listenerCount('account:changed')).toBe(0);
   });

@@ -69,8 +69,8 @@ describe('watchNetwork', () => {
 
 describe('tray states', () => {
   it('maps every registration state to one of three icons', () => {
-    const status = (state: AccountStatus['state']): AccountStatus => ({ state, aor: null, error: null, retryAt: null, attempts: 0 });
-    const mapped = Object.fromEntries(RegistrationState.options.map((s) => [s, trayStateOf(status(s))]));
+    const status = (state: AccountStatus['state']): AccountStatus => ({ accountId: 'a', label: '', state, aor: null, error: null, retryAt: null, attempts: 0 });
+    const mapped = Object.fromEntries(RegistrationState.options.map((s) => [s, trayStateOf([status(s)])]));
     expect(mapped).toEqual({
       unconfigured: 'offline',
       unregistered: 'offline',

@@ -2,9 +2,9 @@
 // far end, a stand-in renderer answers the media requests with a fixed SDP.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Call } from '../../../preload/contract.ts';
-import type { Settings } from '../../../preload/contract.ts';
+import type { AccountSettings, Settings } from '../../../preload/contract.ts';
 import { AppError } from '../../../main/core/errors.ts';
-import { FIXED_SDP, defaultMediaResult, settingsWith, sleep } from './support/fakes.ts';
+import { FIXED_SDP, defaultMediaResult, settingsWith, sleep, TEST_ACCOUNT_ID } from './support/fakes.ts';
 import { FakeSipServer, cseqOf, header } from './support/fake-sip-server.ts';
 import type { SipMessage } from './support/fake-sip-server.ts';
 import { SILENT, makeCore } from './support/core-harness.ts';
@@ -15,7 +15,7 @@ const FAR_CONTACT = '<sip:2002@127.0.0.1;transport=ws>';
 let server: FakeSipServer;
 let h: Harness;
 
-function account(extra: Partial<Settings['account']> = {}): Settings {
+function account(extra: Partial<AccountSettings> = {}): Settings {
   return settingsWith({ wsUrl: server.url, sipUri: 'sip:1001@127.0.0.1', ...extra });
 }
 
@@ -99,7 +99,7 @@ describe('dialing', () => {
     await h.core.start();
     await expectAppError(h.core.handlers['calls:dial']({ target: 'javascript:alert(1)' }, sender), 'invalid-number');
     await expectAppError(h.core.handlers['calls:dial']({ target: '1002' }, sender), 'not-registered');
-    await h.core.handlers['account:register'](undefined, sender);
+    await h.core.handlers['accounts:register']({ accountId: TEST_ACCOUNT_ID }, sender);
     await h.events.untilAccount('registered');
     await expectAppError(h.core.handlers['calls:dial']({ target: '1002' }, sender), 'media-unavailable');
     expect(server.requests('INVITE')).toHaveLength(0);
@@ -287,13 +287,13 @@ describe('dialing', () => {
     expect(server.requests('BYE')).toHaveLength(0);
   });
 
-  it('one line: a second dial while a call is live is refused', async () => {
-    await ready();
+  it('one line (settings calls.maxLines 1): a second dial while a call is live is refused', async () => {
+    await ready({ ...account(), calls: { maxLines: 1, callWaitingTone: true } });
     farEnd((req, s) => {
       s.reply(req, 180, 'Ringing', { toTag: 'far', contact: FAR_CONTACT });
     });
     await h.core.handlers['calls:dial']({ target: '2002' }, sender);
-    await expectAppError(h.core.handlers['calls:dial']({ target: '2003' }, sender), 'invalid-call-state');
+    await expectAppError(h.core.handlers['calls:dial']({ target: '2003' }, sender), 'too-many-calls');
   });
 });
 
@@ -346,8 +346,8 @@ describe('incoming calls', () => {
     expect(calls()[0]!.remote).toEqual({ displayName: '', number: '100', uri: 'sip:100@127.0.0.1' });
   });
 
-  it('a second INVITE while a call is live gets 486 and does not show', async () => {
-    await ready();
+  it('one line: a second INVITE while a call is live gets 486 and does not show', async () => {
+    await ready({ ...account(), calls: { maxLines: 1, callWaitingTone: true } });
     const responses: SipMessage[] = [];
     server.onResponse = (res) => responses.push(res);
     server.invite({ sdp: FIXED_SDP });

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppState, commandNames } from '../../../preload/contract.ts';
 import { createDispatcher } from '../../../main/core/dispatch.ts';
-import { settingsWith } from './support/fakes.ts';
+import { settingsWith, TEST_ACCOUNT_ID } from './support/fakes.ts';
 import { makeCore } from './support/core-harness.ts';
 
 describe('createCore', () => {
@@ -22,8 +22,8 @@ describe('createCore', () => {
       host: 'web',
       version: '0.1.0-test',
       systemLocale: 'en-US',
-      settings: { hasPassword: false, ui: { locale: 'auto' } },
-      account: { state: 'unconfigured', aor: null, error: null, retryAt: null, attempts: 0 },
+      settings: { passwordsStored: [], accounts: [], ui: { locale: 'auto' } },
+      accounts: [],
       calls: [],
     });
     expect(core.getState()).toEqual(state);
@@ -33,19 +33,22 @@ describe('createCore', () => {
   it('start() publishes the loaded settings, so a renderer that asked before the load learns the password is stored', async () => {
     const h = makeCore({ settings: settingsWith({ wsUrl: 'ws://127.0.0.1:1', sipUri: 'sip:1@127.0.0.1', registerOnStart: false }), password: 'pw' });
     const early = await h.core.handlers['app:getState'](undefined, { id: 'r' });
-    expect(early.settings.hasPassword).toBe(false);
+    expect(early.settings.passwordsStored.includes(TEST_ACCOUNT_ID)).toBe(false);
     await h.core.start();
     const published = h.events.last('settings:changed');
-    expect(published).toMatchObject({ hasPassword: true, account: { sipUri: 'sip:1@127.0.0.1' } });
+    expect(published).toMatchObject({ passwordsStored: [TEST_ACCOUNT_ID], accounts: [{ sipUri: 'sip:1@127.0.0.1' }] });
     expect(published).toEqual(h.core.getState().settings);
     await h.core.stop();
   });
 
-  it('account:register without an account says not-configured; unregister is harmless', async () => {
+  it('accounts:register for an account that does not exist says no-such-account; an empty one not-configured', async () => {
     const { core } = makeCore();
     await core.start();
-    await expect(core.handlers['account:register'](undefined, { id: 'r' })).rejects.toMatchObject({ code: 'not-configured' });
-    await expect(core.handlers['account:unregister'](undefined, { id: 'r' })).resolves.toMatchObject({ state: 'unconfigured' });
+    await expect(core.handlers['accounts:register']({ accountId: TEST_ACCOUNT_ID }, { id: 'r' })).rejects.toMatchObject({ code: 'no-such-account' });
+    await expect(core.handlers['accounts:unregister']({ accountId: TEST_ACCOUNT_ID }, { id: 'r' })).rejects.toMatchObject({ code: 'no-such-account' });
+    await core.handlers['settings:save']({ settings: settingsWith({}) }, { id: 'r' });
+    await expect(core.handlers['accounts:register']({ accountId: TEST_ACCOUNT_ID }, { id: 'r' })).rejects.toMatchObject({ code: 'not-configured' });
+    await expect(core.handlers['accounts:unregister']({ accountId: TEST_ACCOUNT_ID }, { id: 'r' })).resolves.toMatchObject({ state: 'unconfigured' });
     await core.stop();
   });
 
@@ -62,7 +65,7 @@ describe('createCore', () => {
       { settings: settingsWith({ wsUrl: 'nope', sipUri: 'sip:1@x', registerOnStart: false }) },
       { id: 'r' },
     );
-    expect(saved).toMatchObject({ ok: false, error: { code: 'invalid-settings', fields: { 'account.wsUrl': 'invalid-ws-url' } } });
+    expect(saved).toMatchObject({ ok: false, error: { code: 'invalid-settings', fields: { 'accounts.0.wsUrl': 'invalid-ws-url' } } });
     await core.stop();
   });
 
@@ -84,7 +87,7 @@ describe('createCore', () => {
     await h.core.start();
     await expect(
       h.core.handlers['settings:save']({ settings: settingsWith({ displayName: '' }) }, { id: 'r' }),
-    ).resolves.toMatchObject({ hasPassword: false });
+    ).resolves.toMatchObject({ passwordsStored: [] });
     expect(h.logger.lines.some((l) => l.level === 'error' && /settings:changed/.test(l.msg))).toBe(true);
     await h.core.stop();
   });

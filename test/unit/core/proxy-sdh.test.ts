@@ -14,7 +14,7 @@ function make(media = new FakeMediaEngine(), onFailure?: (err: unknown) => void)
     mediaId: 'c1.1',
     callId: 'c1',
     iceServers: [{ urls: 'stun:stun.example.com' }],
-    audio: { inputDeviceId: 'mic', outputDeviceId: '', ringtoneDeviceId: '' },
+    audio: { inputDeviceId: 'mic', outputDeviceId: '', ringDeviceIds: [''] },
     iceGatheringTimeoutMs: 300,
     logger,
     ...(onFailure ? { onFailure } : {}),
@@ -32,7 +32,7 @@ describe('ProxySessionDescriptionHandler', () => {
         callId: 'c1',
         iceServers: [{ urls: 'stun:stun.example.com' }],
         iceGatheringTimeoutMs: 300,
-        audio: { inputDeviceId: 'mic', outputDeviceId: '', ringtoneDeviceId: '' },
+        audio: { inputDeviceId: 'mic', outputDeviceId: '', ringDeviceIds: [''] },
       },
     ]);
   });

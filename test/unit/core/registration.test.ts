@@ -6,7 +6,7 @@ import type { AccountStatus as AccountStatusType } from '../../../preload/contra
 import { Registration } from '../../../main/core/sip/registration.ts';
 import { systemClock } from '../../../main/core/ports.ts';
 import { defaultTiming } from '../../../main/core/timing.ts';
-import { FIXED_SDP, FakeClock, RecordingLogger, settingsWith, sleep } from './support/fakes.ts';
+import { FIXED_SDP, FakeClock, RecordingLogger, settingsWith, sleep, TEST_ACCOUNT_ID } from './support/fakes.ts';
 import { FakeSipServer, header } from './support/fake-sip-server.ts';
 import type { SipMessage } from './support/fake-sip-server.ts';
 import { makeCore } from './support/core-harness.ts';
@@ -39,21 +39,21 @@ describe('registration', () => {
     const h = start({ settings: account() });
     await h.core.start();
     await h.events.untilAccount('registered');
-    const states = h.events.all('account:changed').map((s) => s.state);
+    const states = h.events.accountStatuses().map((s) => s.state);
     expect(states).toEqual(['unregistered', 'connecting', 'registering', 'registered']);
-    for (const s of h.events.all('account:changed')) expect(AccountStatus.safeParse(s).success).toBe(true);
+    for (const s of h.events.accountStatuses()) expect(AccountStatus.safeParse(s).success).toBe(true);
     const reg = server.requests('REGISTER')[0]!;
     expect(header(reg, 'contact')).toMatch(/;expires=300$/);
-    expect(h.core.getState().account).toMatchObject({ state: 'registered', aor: 'sip:1001@127.0.0.1', error: null, attempts: 0 });
+    expect(h.core.getState().accounts[0]!).toMatchObject({ state: 'registered', aor: 'sip:1001@127.0.0.1', error: null, attempts: 0 });
   });
 
   it('does not register at start when registerOnStart is off, and does on account:register', async () => {
     const h = start({ settings: account({ registerOnStart: false }) });
     await h.core.start();
     await sleep(100);
-    expect(h.core.getState().account.state).toBe('unregistered');
+    expect(h.core.getState().accounts[0]!.state).toBe('unregistered');
     expect(server.requests('REGISTER')).toHaveLength(0);
-    await h.core.handlers['account:register'](undefined, { id: 'r' });
+    await h.core.handlers['accounts:register']({ accountId: TEST_ACCOUNT_ID }, { id: 'r' });
     await h.events.untilAccount('registered');
   });
 
@@ -61,10 +61,10 @@ describe('registration', () => {
     const h = start({ settings: settingsWith({ wsUrl: 'http://127.0.0.1:1', sipUri: 'sip:1001@127.0.0.1' }) });
     await h.core.start();
     await h.events.untilAccount('failed');
-    const before = h.events.all('account:changed').length;
+    const before = h.events.accountStatuses().length;
     await sleep(300);
-    expect(h.events.all('account:changed')).toHaveLength(before);
-    expect(h.core.getState().account).toMatchObject({ state: 'failed', error: { code: 'invalid-ws-url' }, retryAt: null });
+    expect(h.events.accountStatuses()).toHaveLength(before);
+    expect(h.core.getState().accounts[0]!).toMatchObject({ state: 'failed', error: { code: 'invalid-ws-url' }, retryAt: null });
   });
 
   it('fails with invalid-sip-uri and never retries when the address of record is not a SIP URI', async () => {
@@ -72,7 +72,7 @@ describe('registration', () => {
     await h.core.start();
     await h.events.untilAccount('failed');
     await sleep(300);
-    expect(h.core.getState().account).toMatchObject({ state: 'failed', error: { code: 'invalid-sip-uri' }, retryAt: null });
+    expect(h.core.getState().accounts[0]!).toMatchObject({ state: 'failed', error: { code: 'invalid-sip-uri' }, retryAt: null });
     expect(server.connections).toHaveLength(0);
   });
 
@@ -97,12 +97,12 @@ describe('registration', () => {
     const h = start({ settings: account(), password: 'wrong' });
     await h.core.start();
     await h.events.untilAccount('failed');
-    expect(h.core.getState().account.error).toEqual({ code: 'wrong-credentials', status: 401 });
+    expect(h.core.getState().accounts[0]!.error).toEqual({ code: 'wrong-credentials', status: 401 });
     // Many backoff periods later (retryMaxMs is 100 ms here) nothing more was sent.
     await sleep(600);
     expect(server.credentialedRegisters()).toHaveLength(1);
     expect(server.requests('REGISTER')).toHaveLength(2);
-    expect(h.core.getState().account.state).toBe('failed');
+    expect(h.core.getState().accounts[0]!.state).toBe('failed');
   });
 
   it('a network change does not retry after wrong credentials; the user can', async () => {
@@ -113,7 +113,7 @@ describe('registration', () => {
     const h = start({ settings: account(), password: 'wrong' });
     await h.core.start();
     await h.events.untilAccount('failed');
-    expect(h.core.getState().account.error).toEqual({ code: 'wrong-credentials', status: 407 });
+    expect(h.core.getState().accounts[0]!.error).toEqual({ code: 'wrong-credentials', status: 407 });
     h.core.networkChanged('online');
     h.core.networkChanged('resume');
     await sleep(200);
@@ -121,7 +121,7 @@ describe('registration', () => {
     server.onRequest = (req, s) => {
       s.defaultHandler(req);
     };
-    const status = await h.core.handlers['account:register'](undefined, { id: 'r' });
+    const status = await h.core.handlers['accounts:register']({ accountId: TEST_ACCOUNT_ID }, { id: 'r' });
     expect(status.error).toBeNull();
     await h.events.untilAccount('registered');
   });
@@ -133,7 +133,7 @@ describe('registration', () => {
     const h = start({ settings: account(), password: 'pw' });
     await h.core.start();
     await h.events.untilAccount('failed');
-    expect(h.core.getState().account.error).toEqual({ code: 'wrong-credentials', status: 403 });
+    expect(h.core.getState().accounts[0]!.error).toEqual({ code: 'wrong-credentials', status: 403 });
     await sleep(300);
     expect(server.requests('REGISTER')).toHaveLength(1);
   });
@@ -142,7 +142,7 @@ describe('registration', () => {
     const h = start({ settings: account({ authUser: '1001' }) });
     await h.core.start();
     await h.events.untilAccount('registered');
-    expect(h.core.getState().settings.hasPassword).toBe(false);
+    expect(h.core.getState().settings.passwordsStored.includes(TEST_ACCOUNT_ID)).toBe(false);
   });
 
   it('no password and a challenge: failed no-password, without sending credentials', async () => {
@@ -152,7 +152,7 @@ describe('registration', () => {
     const h = start({ settings: account({ authUser: '1001' }) });
     await h.core.start();
     await h.events.untilAccount('failed');
-    expect(h.core.getState().account.error).toEqual({ code: 'no-password', status: 401 });
+    expect(h.core.getState().accounts[0]!.error).toEqual({ code: 'no-password', status: 401 });
     await sleep(300);
     expect(server.requests('REGISTER')).toHaveLength(1);
     expect(server.credentialedRegisters()).toHaveLength(0);
@@ -167,11 +167,11 @@ describe('registration', () => {
     const h = start({ settings: account() });
     await h.core.start();
     await h.events.untilAccount('registered');
-    const waits = h.events.all('account:changed').filter((s) => s.state === 'waiting-to-retry');
+    const waits = h.events.accountStatuses().filter((s) => s.state === 'waiting-to-retry');
     expect(waits.map((w) => w.attempts)).toEqual([1, 2]);
     expect(waits[0]!.error).toEqual({ code: 'rejected', status: 503 });
     expect(waits[0]!.retryAt).toBeGreaterThan(0);
-    expect(h.core.getState().account).toMatchObject({ attempts: 0, error: null });
+    expect(h.core.getState().accounts[0]!).toMatchObject({ attempts: 0, error: null });
   });
 
   it('423 Interval Too Brief: registers again with the Min-Expires asked for, and stays registered', async () => {
@@ -185,8 +185,8 @@ describe('registration', () => {
     await h.events.untilAccount('registered');
     // Longer than the REGISTER bound (400 ms here): nothing is left waiting to time out.
     await sleep(600);
-    expect(h.events.all('account:changed').map((st) => st.state)).toEqual(['unregistered', 'connecting', 'registering', 'registered']);
-    expect(h.core.getState().account).toMatchObject({ state: 'registered', error: null, attempts: 0 });
+    expect(h.events.accountStatuses().map((st) => st.state)).toEqual(['unregistered', 'connecting', 'registering', 'registered']);
+    expect(h.core.getState().accounts[0]!).toMatchObject({ state: 'registered', error: null, attempts: 0 });
     const registers = server.requests('REGISTER');
     expect(registers).toHaveLength(2);
     expect(header(registers[1]!, 'contact')).toMatch(/;expires=600$/);
@@ -200,7 +200,7 @@ describe('registration', () => {
     const h = start({ settings: account() });
     await h.core.start();
     await h.events.untilAccount('failed');
-    expect(h.core.getState().account.error).toEqual({ code: 'rejected', status: 404 });
+    expect(h.core.getState().accounts[0]!.error).toEqual({ code: 'rejected', status: 404 });
     await sleep(300);
     expect(server.requests('REGISTER')).toHaveLength(1);
   });
@@ -214,7 +214,7 @@ describe('registration', () => {
     const h = start({ settings: account() });
     await h.core.start();
     await h.events.untilAccount('registered', 3000);
-    const wait = h.events.all('account:changed').find((s) => s.state === 'waiting-to-retry');
+    const wait = h.events.accountStatuses().find((s) => s.state === 'waiting-to-retry');
     expect(wait?.error?.code).toBe('timeout');
     expect(server.connections.length).toBe(2);
   });
@@ -225,14 +225,14 @@ describe('registration', () => {
     };
     const h = start({ settings: account() });
     await h.core.start();
-    await h.events.until('bad-response', () => h.core.getState().account.error?.code === 'bad-response');
+    await h.events.until('bad-response', () => h.core.getState().accounts[0]!.error?.code === 'bad-response');
     await sleep(1000);
-    const status = h.core.getState().account;
+    const status = h.core.getState().accounts[0]!;
     expect(['waiting-to-retry', 'connecting', 'registering']).toContain(status.state);
     expect(status.attempts).toBeGreaterThan(2);
     // With attempts capped at 100 ms apart here, one second allows about ten, never hundreds.
     expect(server.connections.length).toBeLessThan(20);
-    const waits = h.events.all('account:changed').filter((s) => s.state === 'waiting-to-retry');
+    const waits = h.events.accountStatuses().filter((s) => s.state === 'waiting-to-retry');
     for (const w of waits) expect(w.error?.code).toBe('bad-response');
   });
 
@@ -248,7 +248,7 @@ describe('registration', () => {
     const h = start({ settings: account() });
     await h.core.start();
     await h.events.untilAccount('registered', 3000);
-    const wait = h.events.all('account:changed').find((st) => st.state === 'waiting-to-retry');
+    const wait = h.events.accountStatuses().find((st) => st.state === 'waiting-to-retry');
     expect(wait?.error?.code).toBe('bad-response');
   });
 
@@ -260,7 +260,7 @@ describe('registration', () => {
     server.broadcast('SIP/2.0 200 OK\r\nbroken');
     server.broadcast('OPTIONS sip:x@y SIP/2.0\r\nCSeq: banana\r\n\r\n');
     await sleep(100);
-    expect(h.core.getState().account.state).toBe('registered');
+    expect(h.core.getState().accounts[0]!.state).toBe('registered');
   });
 
   it('the server goes away and comes back: waiting-to-retry (unreachable), then registered again', async () => {
@@ -269,7 +269,7 @@ describe('registration', () => {
     await h.events.untilAccount('registered');
     await server.stop();
     await h.events.untilAccount('waiting-to-retry');
-    expect(h.core.getState().account.error?.code).toBe('unreachable');
+    expect(h.core.getState().accounts[0]!.error?.code).toBe('unreachable');
     await sleep(250);
     const back = Date.now();
     await server.restart();
@@ -284,7 +284,7 @@ describe('registration', () => {
     await h.events.untilAccount('registered');
     await server.stop();
     await h.events.untilAccount('waiting-to-retry');
-    expect(h.core.getState().account.retryAt! - Date.now()).toBeGreaterThan(50_000);
+    expect(h.core.getState().accounts[0]!.retryAt! - Date.now()).toBeGreaterThan(50_000);
     await server.restart();
     h.core.networkChanged('resume');
     await h.events.untilAccount('registered', 2000);
@@ -298,7 +298,7 @@ describe('registration', () => {
     h.core.networkChanged('online');
     await h.events.until('second REGISTER', () => server.requests('REGISTER').length > before, 2000);
     await sleep(50);
-    expect(h.core.getState().account.state).toBe('registered');
+    expect(h.core.getState().accounts[0]!.state).toBe('registered');
   });
 
   it('networkChanged while registered on a dead socket reconnects', async () => {
@@ -312,7 +312,7 @@ describe('registration', () => {
     silent = true; // a socket that no longer carries anything
     h.core.networkChanged('resume');
     await h.events.untilAccount('waiting-to-retry', 2000);
-    expect(h.core.getState().account.error?.code).toBe('timeout');
+    expect(h.core.getState().accounts[0]!.error?.code).toBe('timeout');
     silent = false;
     await h.events.untilAccount('registered', 3000);
   });
@@ -321,13 +321,13 @@ describe('registration', () => {
     const h = start({ settings: account() });
     await h.core.start();
     await h.events.untilAccount('registered');
-    const status = await h.core.handlers['account:unregister'](undefined, { id: 'r' });
+    const status = await h.core.handlers['accounts:unregister']({ accountId: TEST_ACCOUNT_ID }, { id: 'r' });
     expect(status.state).toBe('unregistered');
     const last = server.requests('REGISTER').at(-1)!;
     expect(header(last, 'contact')).toMatch(/expires=0/);
     server.dropConnections();
     await sleep(300);
-    expect(h.core.getState().account.state).toBe('unregistered');
+    expect(h.core.getState().accounts[0]!.state).toBe('unregistered');
   });
 
   it('stop() unregisters, and is bounded when the server stays silent', async () => {
@@ -348,9 +348,9 @@ describe('registration', () => {
       await h.core.start();
       await h.events.untilAccount('registered');
       const next = settingsWith({ wsUrl: other.url, sipUri: 'sip:1002@127.0.0.1' });
-      await h.core.handlers['settings:save']({ settings: next, password: 'pw' }, { id: 'r' });
-      await h.events.until('registered at the new server', () => other.requests('REGISTER').length > 0 && h.core.getState().account.state === 'registered');
-      expect(h.core.getState().account.aor).toBe('sip:1002@127.0.0.1');
+      await h.core.handlers['settings:save']({ settings: next, passwords: { [TEST_ACCOUNT_ID]: 'pw' } }, { id: 'r' });
+      await h.events.until('registered at the new server', () => other.requests('REGISTER').length > 0 && h.core.getState().accounts[0]!.state === 'registered');
+      expect(h.core.getState().accounts[0]!.aor).toBe('sip:1002@127.0.0.1');
       // The old binding was removed before the switch.
       expect(header(server.requests('REGISTER').at(-1)!, 'contact')).toMatch(/expires=0/);
     } finally {
@@ -384,8 +384,8 @@ describe('backoff on the core clock', () => {
     await h.core.start();
     const delays: number[] = [];
     for (let attempt = 1; attempt <= 7; attempt++) {
-      await h.events.until(`attempt ${attempt}`, () => h.core.getState().account.attempts === attempt);
-      const status = h.core.getState().account;
+      await h.events.until(`attempt ${attempt}`, () => h.core.getState().accounts[0]!.attempts === attempt);
+      const status = h.core.getState().accounts[0]!;
       expect(status.state).toBe('waiting-to-retry');
       expect(status.error?.code).toBe('unreachable');
       delays.push(status.retryAt! - clock.now());
@@ -400,6 +400,7 @@ describe('incoming INVITEs', () => {
     const logger = new RecordingLogger();
     const statuses: AccountStatusType[] = [];
     const registration = new Registration({
+      accountId: TEST_ACCOUNT_ID,
       clock: systemClock,
       logger,
       timing: { ...defaultTiming, registerTimeoutMs: 1000 },
@@ -414,7 +415,7 @@ describe('incoming INVITEs', () => {
       },
     });
     try {
-      await registration.configure(account()!.account, null);
+      await registration.configure(account()!.accounts[0]!, null);
       registration.register();
       await until(() => statuses.at(-1)?.state === 'registered');
       const responses: SipMessage[] = [];
@@ -440,9 +441,9 @@ describe('connection liveness', () => {
     await h.core.start();
     await h.events.untilAccount('registered');
     await until(() => server.keepAlives >= 3, 3000);
-    expect(h.core.getState().account.state).toBe('registered');
+    expect(h.core.getState().accounts[0]!.state).toBe('registered');
     expect(server.connections).toHaveLength(1);
-    expect(h.events.all('account:changed').map((st) => st.state)).toEqual(['unregistered', 'connecting', 'registering', 'registered']);
+    expect(h.events.accountStatuses().map((st) => st.state)).toEqual(['unregistered', 'connecting', 'registering', 'registered']);
   });
 
   it('a connection that goes silent (no FIN) is noticed within interval + timeout, and the account reconnects', async () => {
@@ -455,7 +456,7 @@ describe('connection liveness', () => {
     await h.events.untilAccount('waiting-to-retry', 2000);
     // One interval for the next keep-alive, one timeout for its answer, plus scheduling slack.
     expect(Date.now() - silentAt).toBeLessThan(800);
-    expect(h.core.getState().account.error).toMatchObject({ code: 'unreachable', detail: expect.stringMatching(/keep-alive/) as string });
+    expect(h.core.getState().accounts[0]!.error).toMatchObject({ code: 'unreachable', detail: expect.stringMatching(/keep-alive/) as string });
     server.answerKeepAlives = true;
     await h.events.untilAccount('registered', 3000);
     expect(server.connections).toHaveLength(2);
@@ -468,7 +469,7 @@ describe('connection liveness', () => {
     await h.events.untilAccount('registered');
     await until(() => server.keepAlives >= 3, 3000);
     await sleep(150);
-    expect(h.core.getState().account.state).toBe('registered');
+    expect(h.core.getState().accounts[0]!.state).toBe('registered');
     expect(server.connections).toHaveLength(1);
   });
 
@@ -483,7 +484,7 @@ describe('connection liveness', () => {
     expect(clock.pendingDelays()).toEqual([10_000]);
     await sleep(50); // the answer arrives over the socket
     clock.advance(10_000);
-    expect(h.core.getState().account.state).toBe('registered');
+    expect(h.core.getState().accounts[0]!.state).toBe('registered');
     // The next one goes 20 s after the last.
     expect(clock.pendingDelays()).toEqual([10_000]);
     clock.advance(10_000);

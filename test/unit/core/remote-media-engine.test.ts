@@ -16,7 +16,7 @@ const CREATE: Extract<MediaRequest, { op: 'create' }> = {
   callId: 'call-1',
   iceServers: [],
   iceGatheringTimeoutMs: 300,
-  audio: { inputDeviceId: '', outputDeviceId: '', ringtoneDeviceId: '' },
+  audio: { inputDeviceId: '', outputDeviceId: '', ringDeviceIds: [''] },
 };
 const GET: Extract<MediaRequest, { op: 'getDescription' }> = { op: 'getDescription', mediaId: 'call-1.1', options: { hold: true } };
 

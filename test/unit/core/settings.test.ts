@@ -1,12 +1,13 @@
-// Settings: defaults, loading (a corrupt file is moved aside, never deleted), validation with
-// per-field reasons, and the password kept out of the settings file.
+// Settings: defaults, loading (a corrupt file is moved aside, never deleted; an older file's one
+// account becomes the first of the list), validation with per-field reasons, and each account's
+// password kept out of the settings file.
 import { describe, expect, it } from 'vitest';
 import { Settings, SettingsView } from '../../../preload/contract.ts';
 import { AppError } from '../../../main/core/errors.ts';
-import { defaultSettings } from '../../../main/core/settings/settings-defaults.ts';
-import { PASSWORD_KEY, SettingsStore } from '../../../main/core/settings/settings-store.ts';
+import { defaultAccount, defaultSettings } from '../../../main/core/settings/settings-defaults.ts';
+import { passwordKey, SettingsStore, SINGLE_ACCOUNT_PASSWORD_KEY } from '../../../main/core/settings/settings-store.ts';
 import { isValidIceUrl, isValidWsUrl, parseSipUri, validateSettings } from '../../../main/core/settings/settings-validation.ts';
-import { MemorySecretStore, MemorySettingsFile, RecordingLogger, settingsWith } from './support/fakes.ts';
+import { MemorySecretStore, MemorySettingsFile, RecordingLogger, settingsWith, TEST_ACCOUNT_ID } from './support/fakes.ts';
 import { makeCore } from './support/core-harness.ts';
 
 function store(text: string | null = null): { s: SettingsStore; file: MemorySettingsFile; secrets: MemorySecretStore; logger: RecordingLogger } {
@@ -16,10 +17,13 @@ function store(text: string | null = null): { s: SettingsStore; file: MemorySett
   return { s: new SettingsStore({ file, secrets, logger }), file, secrets, logger };
 }
 
+const PASSWORD_KEY = passwordKey(TEST_ACCOUNT_ID);
+const pw = (password: string | null): Record<string, string | null> => ({ [TEST_ACCOUNT_ID]: password });
+
 const GOOD = settingsWith({ wsUrl: 'wss://pbx.example.com:8089/ws', sipUri: 'sip:1001@pbx.example.com', authUser: '1001', displayName: 'Ann' });
 
 async function saveError(s: SettingsStore, settings: Settings): Promise<AppError> {
-  const err: unknown = await s.save(settings, undefined).then(
+  const err: unknown = await s.save(settings).then(
     () => null,
     (e: unknown) => e,
   );
@@ -28,10 +32,23 @@ async function saveError(s: SettingsStore, settings: Settings): Promise<AppError
 }
 
 describe('defaults', () => {
-  it('are an empty account with RFC 4733 DTMF, no ICE servers, register on start, system devices and locale, every headset', () => {
+  it('are no account, system devices and locale, every headset; a new account has RFC 4733 DTMF, no ICE servers, registers on start', () => {
+    expect(defaultAccount('a1')).toEqual({
+      id: 'a1',
+      label: '',
+      wsUrl: '',
+      sipUri: '',
+      authUser: '',
+      displayName: '',
+      dtmfMode: 'rfc4733',
+      iceServers: [],
+      registerOnStart: true,
+      ringtone: 'classic',
+    });
     expect(defaultSettings()).toEqual({
-      account: { wsUrl: '', sipUri: '', authUser: '', displayName: '', dtmfMode: 'rfc4733', iceServers: [], registerOnStart: true },
-      audio: { inputDeviceId: '', outputDeviceId: '', ringtoneDeviceId: '' },
+      accounts: [],
+      calls: { maxLines: 4, callWaitingTone: true },
+      audio: { inputDeviceId: '', outputDeviceId: '', ringDeviceIds: [''] },
       ui: { locale: 'auto' },
       headsets: { enabled: true, ignored: [] },
       numbers: { defaultCountry: '' },
@@ -45,7 +62,7 @@ describe('defaults', () => {
     const { s, file } = store(null);
     expect(await s.load()).toEqual(defaultSettings());
     expect(file.writes).toHaveLength(0);
-    expect(s.view()).toEqual({ ...defaultSettings(), hasPassword: false });
+    expect(s.view()).toEqual({ ...defaultSettings(), passwordsStored: [] });
   });
 });
 
@@ -63,39 +80,64 @@ describe('loading', () => {
   });
 
   it('moves a file that fails the schema aside', async () => {
-    const bad = JSON.stringify({ ...GOOD, account: { ...GOOD.account, dtmfMode: 'smoke-signals' } });
+    const bad = JSON.stringify({ ...GOOD, accounts: [{ ...GOOD.accounts[0], dtmfMode: 'smoke-signals' }] });
     const { s, file, logger } = store(bad);
     expect(await s.load()).toEqual(defaultSettings());
     expect(file.movedAside).toEqual([bad]);
     expect(logger.lines.some((l) => l.level === 'warn' && /schema/.test(l.msg))).toBe(true);
   });
 
-  it('fills keys a file from an older version lacks, keeping the account', async () => {
-    const old = { account: { wsUrl: GOOD.account.wsUrl, sipUri: GOOD.account.sipUri, authUser: '', displayName: '' } };
+  it('fills keys a file from an older version lacks, in the settings and in each account', async () => {
+    const old = { accounts: [{ id: 'main', wsUrl: 'ws://a', sipUri: 'sip:1@a', authUser: '', displayName: '' }] };
     const { s, file } = store(JSON.stringify(old));
     const loaded = await s.load();
-    expect(loaded.account.wsUrl).toBe(GOOD.account.wsUrl);
-    expect(loaded.account.dtmfMode).toBe('rfc4733');
+    expect(loaded.accounts[0]).toMatchObject({ id: 'main', wsUrl: 'ws://a', dtmfMode: 'rfc4733', label: '', registerOnStart: true });
     expect(loaded.ui.locale).toBe('auto');
     expect(file.movedAside).toHaveLength(0);
   });
 
+  it('turns the one account of a version before several accounts into the first account, password included', async () => {
+    const single = {
+      account: { wsUrl: 'wss://pbx.example.com/ws', sipUri: 'sip:1001@pbx.example.com', authUser: '1001', displayName: 'Ann', dtmfMode: 'info', iceServers: [], registerOnStart: false },
+      ui: { locale: 'zh-CN' },
+    };
+    const { s, file, secrets } = store(JSON.stringify(single));
+    secrets.values.set(SINGLE_ACCOUNT_PASSWORD_KEY, 'old-secret');
+    const loaded = await s.load();
+    expect(loaded.accounts).toEqual([{ ...defaultAccount('main'), ...single.account, id: 'main' }]);
+    expect(loaded.ui.locale).toBe('zh-CN');
+    expect(secrets.values.get(passwordKey('main'))).toBe('old-secret');
+    expect(secrets.values.has(SINGLE_ACCOUNT_PASSWORD_KEY)).toBe(false);
+    expect(s.view().passwordsStored).toEqual(['main']);
+    expect(file.movedAside).toHaveLength(0);
+  });
+
+  it('an older file with one ringtone output has it as the list of ring outputs', async () => {
+    const { s } = store(JSON.stringify({ ...GOOD, audio: { inputDeviceId: 'mic', outputDeviceId: 'hs', ringtoneDeviceId: 'spk' } }));
+    expect((await s.load()).audio).toEqual({ inputDeviceId: 'mic', outputDeviceId: 'hs', ringDeviceIds: ['spk'] });
+  });
+
+  it('an older file whose one account was never filled in has no account', async () => {
+    const { s } = store(JSON.stringify({ account: { wsUrl: '', sipUri: '', authUser: '', displayName: '' } }));
+    expect((await s.load()).accounts).toEqual([]);
+  });
+
   it('drops a password somebody put into the file', async () => {
-    const withPassword = { ...GOOD, account: { ...GOOD.account, password: 'hunter2' }, password: 'hunter2' };
+    const withPassword = { ...GOOD, accounts: [{ ...GOOD.accounts[0], password: 'hunter2' }], password: 'hunter2' };
     const { s } = store(JSON.stringify(withPassword));
     const loaded = await s.load();
     expect(JSON.stringify(loaded)).not.toContain('hunter2');
   });
 
-  it('reports hasPassword from the secret store, and survives a locked one', async () => {
+  it('reports the stored passwords from the secret store, and survives a locked one', async () => {
     const a = store(JSON.stringify(GOOD));
-    a.secrets.values.set(PASSWORD_KEY, 'pw');
+    a.secrets.values.set(passwordKey(TEST_ACCOUNT_ID), 'pw');
     await a.s.load();
-    expect(a.s.view().hasPassword).toBe(true);
+    expect(a.s.view().passwordsStored.includes(TEST_ACCOUNT_ID)).toBe(true);
     const b = store(JSON.stringify(GOOD));
     b.secrets.unavailable = true;
     await b.s.load();
-    expect(b.s.view().hasPassword).toBe(false);
+    expect(b.s.view().passwordsStored.includes(TEST_ACCOUNT_ID)).toBe(false);
   });
 });
 
@@ -140,12 +182,27 @@ describe('validation', () => {
     expect(isValidIceUrl(url)).toBe(ok);
   });
 
-  it('an empty account is valid (unconfigured)', () => {
+  it('no account, or an empty one, is valid (unconfigured)', () => {
     expect(validateSettings(defaultSettings())).toEqual({});
+    expect(validateSettings(settingsWith({}))).toEqual({});
   });
 
   it('a started account needs both addresses', () => {
-    expect(validateSettings(settingsWith({ authUser: '1001' }))).toEqual({ 'account.wsUrl': 'required', 'account.sipUri': 'required' });
+    expect(validateSettings(settingsWith({ authUser: '1001' }))).toEqual({ 'accounts.0.wsUrl': 'required', 'accounts.0.sipUri': 'required' });
+  });
+
+  it('names the account by its place in the list, and refuses two accounts with one id', () => {
+    const settings: Settings = {
+      ...GOOD,
+      accounts: [GOOD.accounts[0]!, { ...GOOD.accounts[0]!, sipUri: 'nope' }, { ...defaultAccount('b'), wsUrl: 'ws://ok', sipUri: 'sip:2@ok' }],
+    };
+    expect(validateSettings(settings)).toEqual({ 'accounts.1.id': 'duplicate-account', 'accounts.1.sipUri': 'invalid-sip-uri' });
+  });
+
+  it('at most eight accounts (the schema)', () => {
+    const accounts = Array.from({ length: 9 }, (_, i) => defaultAccount(`a${i}`));
+    expect(Settings.safeParse({ ...defaultSettings(), accounts }).success).toBe(false);
+    expect(Settings.safeParse({ ...defaultSettings(), accounts: accounts.slice(0, 8) }).success).toBe(true);
   });
 
   it('names each bad field with its reason', () => {
@@ -155,10 +212,10 @@ describe('validation', () => {
       iceServers: [{ urls: 'stun:ok.example.com' }, { urls: ['turn:ok.example.com', 'http://bad'] }, { urls: 'nope' }],
     });
     expect(validateSettings(settings)).toEqual({
-      'account.wsUrl': 'invalid-ws-url',
-      'account.sipUri': 'invalid-sip-uri',
-      'account.iceServers.1.urls.1': 'invalid-ice-url',
-      'account.iceServers.2.urls': 'invalid-ice-url',
+      'accounts.0.wsUrl': 'invalid-ws-url',
+      'accounts.0.sipUri': 'invalid-sip-uri',
+      'accounts.0.iceServers.1.urls.1': 'invalid-ice-url',
+      'accounts.0.iceServers.2.urls': 'invalid-ice-url',
     });
   });
 
@@ -166,25 +223,25 @@ describe('validation', () => {
     const { s, file } = store();
     const err = await saveError(s, settingsWith({ wsUrl: 'ftp://x', sipUri: 'sip:1001@x' }));
     expect(err.code).toBe('invalid-settings');
-    expect(err.fields).toEqual({ 'account.wsUrl': 'invalid-ws-url' });
-    expect(err.toInfo()).toMatchObject({ code: 'invalid-settings', fields: { 'account.wsUrl': 'invalid-ws-url' } });
+    expect(err.fields).toEqual({ 'accounts.0.wsUrl': 'invalid-ws-url' });
+    expect(err.toInfo()).toMatchObject({ code: 'invalid-settings', fields: { 'accounts.0.wsUrl': 'invalid-ws-url' } });
     expect(file.writes).toHaveLength(0);
   });
 
   it('save trims what was typed around addresses', async () => {
     const { s } = store();
-    await s.save(settingsWith({ wsUrl: '  ws://127.0.0.1:8080 ', sipUri: ' sip:1001@127.0.0.1' }), undefined);
-    expect(s.settings.account).toMatchObject({ wsUrl: 'ws://127.0.0.1:8080', sipUri: 'sip:1001@127.0.0.1' });
+    await s.save(settingsWith({ wsUrl: '  ws://127.0.0.1:8080 ', sipUri: ' sip:1001@127.0.0.1', label: ' Desk ' }));
+    expect(s.settings.accounts[0]).toMatchObject({ wsUrl: 'ws://127.0.0.1:8080', sipUri: 'sip:1001@127.0.0.1', label: 'Desk' });
   });
 });
 
 describe('the password', () => {
   it('goes only to the secret store; the settings file never contains it', async () => {
     const { s, file, secrets } = store();
-    const view = await s.save(GOOD, 'correct horse battery staple');
+    const view = await s.save(GOOD, pw('correct horse battery staple'));
     expect(secrets.values.get(PASSWORD_KEY)).toBe('correct horse battery staple');
     expect([...secrets.values.keys()]).toEqual([PASSWORD_KEY]);
-    expect(view.hasPassword).toBe(true);
+    expect(view.passwordsStored.includes(TEST_ACCOUNT_ID)).toBe(true);
     expect(SettingsView.safeParse(view).success).toBe(true);
     expect(JSON.stringify(view)).not.toContain('correct horse');
     expect(file.writes).toHaveLength(1);
@@ -193,28 +250,48 @@ describe('the password', () => {
       expect(text.toLowerCase()).not.toContain('password');
     }
     // Even a caller that sneaks it into the settings object does not get it written.
-    const sneaky = { ...GOOD, account: { ...GOOD.account, password: 'sneaky-secret' } } as unknown as Settings;
-    await s.save(sneaky, undefined);
+    const sneaky = { ...GOOD, accounts: [{ ...GOOD.accounts[0], password: 'sneaky-secret' }] } as unknown as Settings;
+    await s.save(sneaky);
     expect(file.text).not.toContain('sneaky-secret');
   });
 
-  it('undefined keeps it, null clears it, an empty string clears it', async () => {
+  it('an absent id keeps it, null clears it, an empty string clears it', async () => {
     const { s, secrets } = store();
-    await s.save(GOOD, 'pw1');
-    expect((await s.save(GOOD, undefined)).hasPassword).toBe(true);
+    await s.save(GOOD, pw('pw1'));
+    expect((await s.save(GOOD)).passwordsStored.includes(TEST_ACCOUNT_ID)).toBe(true);
     expect(secrets.values.get(PASSWORD_KEY)).toBe('pw1');
-    const cleared = await s.save(GOOD, null);
-    expect(cleared.hasPassword).toBe(false);
+    const cleared = await s.save(GOOD, pw(null));
+    expect(cleared.passwordsStored.includes(TEST_ACCOUNT_ID)).toBe(false);
     expect(secrets.values.has(PASSWORD_KEY)).toBe(false);
-    await s.save(GOOD, 'pw2');
-    await s.save(GOOD, '');
+    await s.save(GOOD, pw('pw2'));
+    await s.save(GOOD, pw(''));
     expect(secrets.values.has(PASSWORD_KEY)).toBe(false);
+  });
+
+  it("each account has its own; a removed account's password is deleted once the settings without it are written", async () => {
+    const { s, secrets, file } = store();
+    const two: Settings = { ...GOOD, accounts: [GOOD.accounts[0]!, { ...GOOD.accounts[0]!, id: 'sales', sipUri: 'sip:2001@pbx.example.com' }] };
+    const view = await s.save(two, { [TEST_ACCOUNT_ID]: 'one', sales: 'two' });
+    expect(view.passwordsStored).toEqual([TEST_ACCOUNT_ID, 'sales']);
+    expect(secrets.values.get(passwordKey('sales'))).toBe('two');
+    const after = await s.save({ ...two, accounts: [two.accounts[0]!] });
+    expect(after.passwordsStored).toEqual([TEST_ACCOUNT_ID]);
+    expect(secrets.values.has(passwordKey('sales'))).toBe(false);
+    expect(secrets.values.get(PASSWORD_KEY)).toBe('one');
+    expect(file.text).not.toContain('sales');
+  });
+
+  it('a password for an account the settings do not have is refused, naming it', async () => {
+    const { s, secrets } = store();
+    const err: unknown = await s.save(GOOD, { ghost: 'pw' }).catch((e: unknown) => e);
+    expect((err as AppError).fields).toEqual({ 'passwords.ghost': 'no-such-account' });
+    expect(secrets.values.size).toBe(0);
   });
 
   it('a secret store that refuses gives secret-store-unavailable and writes no settings', async () => {
     const { s, file, secrets } = store();
     secrets.unavailable = true;
-    const err: unknown = await s.save(GOOD, 'pw').catch((e: unknown) => e);
+    const err: unknown = await s.save(GOOD, pw('pw')).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
     expect((err as AppError).code).toBe('secret-store-unavailable');
     expect(file.writes).toHaveLength(0);
@@ -226,8 +303,8 @@ describe('through the core', () => {
     const h = makeCore();
     await h.core.start();
     const next = settingsWith({ wsUrl: 'ws://127.0.0.1:1', sipUri: 'sip:1001@127.0.0.1', registerOnStart: false });
-    const view = await h.core.handlers['settings:save']({ settings: next, password: 's3cret' }, { id: 'r' });
-    expect(view.hasPassword).toBe(true);
+    const view = await h.core.handlers['settings:save']({ settings: next, passwords: pw('s3cret') }, { id: 'r' });
+    expect(view.passwordsStored.includes(TEST_ACCOUNT_ID)).toBe(true);
     const changed = h.events.last('settings:changed');
     expect(changed).toEqual(view);
     expect(JSON.stringify(h.events.emitted)).not.toContain('s3cret');
@@ -243,9 +320,9 @@ describe('through the core', () => {
     const err: unknown = await h.core.handlers['settings:save']({ settings: settingsWith({ wsUrl: 'ws://x', sipUri: 'x' }) }, { id: 'r' }).catch(
       (e: unknown) => e,
     );
-    expect((err as AppError).fields).toEqual({ 'account.sipUri': 'invalid-sip-uri' });
+    expect((err as AppError).fields).toEqual({ 'accounts.0.sipUri': 'invalid-sip-uri' });
     expect(h.events.all('settings:changed')).toHaveLength(published);
-    expect(h.core.getState().settings.account.wsUrl).toBe('');
+    expect(h.core.getState().settings.accounts).toEqual([]);
     await h.core.stop();
   });
 });

@@ -3,6 +3,7 @@ import { countryOfLocale, digitsOf, effectiveCountry, looksLikeNumber, normalize
 import { fillTemplate, templateProblem, emptyValues } from '../../../main/core/numbers/url-template.ts';
 import { outcomeOf, splitSearch } from '../../../main/core/history/history-service.ts';
 import type { Call } from '../../../preload/contract.ts';
+import { makeCall } from '../../support/contract-values.ts';
 
 describe('phone numbers', () => {
   it('normalises to E.164 with the default country, and keeps every digit', () => {
@@ -82,20 +83,7 @@ describe('URL templates', () => {
 });
 
 function ended(patch: Partial<Call>): Call {
-  return {
-    id: 'c1',
-    direction: 'incoming',
-    state: 'ended',
-    remote: { uri: 'sip:1002@x', number: '1002', displayName: '' },
-    held: false,
-    muted: false,
-    startedAt: 0,
-    answeredAt: null,
-    endedAt: 10,
-    endReason: 'canceled',
-    endStatus: null,
-    ...patch,
-  };
+  return makeCall({ state: 'ended', remote: { uri: 'sip:1002@x', number: '1002', displayName: '' }, endedAt: 10, endReason: 'canceled', ...patch });
 }
 
 describe('call outcomes', () => {

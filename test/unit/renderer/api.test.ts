@@ -3,6 +3,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AppState, Call } from '../../../preload/contract.ts';
 import { WEB_API_PATH } from '../../../preload/web-wire.ts';
 import { WebApi, takeWebToken, webApiUrl, type SocketLike } from '../../../renderer/src/lib/api.ts';
+import { TEST_ACCOUNT_ID } from '../core/support/fakes.ts';
+import { makeAccountStatus, makeSettingsView, makeCall } from '../../support/contract-values.ts';
 
 class FakeSocket implements SocketLike {
   readyState = 0;
@@ -31,35 +33,14 @@ class FakeSocket implements SocketLike {
   }
 }
 
-const call: Call = {
-  id: 'c1',
-  direction: 'incoming',
-  state: 'incoming',
-  remote: { uri: 'sip:1002@pbx', number: '1002', displayName: '<b>Alice</b>' },
-  held: false,
-  muted: false,
-  startedAt: 1,
-  answeredAt: null,
-  endedAt: null,
-  endReason: null,
-  endStatus: null,
-};
+const call: Call = makeCall({ remote: { uri: 'sip:1002@pbx', number: '1002', displayName: '<b>Alice</b>' }, startedAt: 1 });
 
 const appState: AppState = {
   host: 'web',
   version: '0.1.0',
   systemLocale: 'en-US',
-  settings: {
-    account: { wsUrl: '', sipUri: '', authUser: '', displayName: '', dtmfMode: 'rfc4733', iceServers: [], registerOnStart: true },
-    audio: { inputDeviceId: '', outputDeviceId: '', ringtoneDeviceId: '' },
-    ui: { locale: 'auto' },
-    headsets: { enabled: true, ignored: [] },
-    numbers: { defaultCountry: '' },
-    history: { retentionDays: 0 },
-    screenPop: { crmUrlTemplate: '', crmAutoOpen: 'off' },
-    hasPassword: false,
-  },
-  account: { state: 'unconfigured', aor: null, error: null, retryAt: null, attempts: 0 },
+  settings: makeSettingsView(),
+  accounts: [makeAccountStatus({ state: 'unregistered' })],
   calls: [],
   headsets: [],
   history: { unseenMissed: 0, revision: 0 },
@@ -144,16 +125,16 @@ describe('WebApi', () => {
   });
 
   it('queues commands until the socket opens', async () => {
-    const p = api.invoke('account:register', undefined);
+    const p = api.invoke('accounts:register', { accountId: TEST_ACCOUNT_ID });
     expect(last().sent).toEqual([]);
     last().open();
     expect(last().sent).toHaveLength(1);
-    last().receive({ type: 'result', id: 1, result: { ok: true, value: appState.account } });
-    await expect(p).resolves.toEqual({ ok: true, value: appState.account });
+    last().receive({ type: 'result', id: 1, result: { ok: true, value: appState.accounts[0] } });
+    await expect(p).resolves.toEqual({ ok: true, value: appState.accounts[0] });
   });
 
   it('fails a queued command that waited too long', async () => {
-    const p = api.invoke('account:register', undefined);
+    const p = api.invoke('accounts:register', { accountId: TEST_ACCOUNT_ID });
     vi.advanceTimersByTime(1001);
     const r = await p;
     expect(r.ok).toBe(false);

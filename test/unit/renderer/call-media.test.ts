@@ -69,7 +69,7 @@ class FakeAudio {
   }
 }
 
-const AUDIO = { inputDeviceId: '', outputDeviceId: '', ringtoneDeviceId: '' };
+const AUDIO = { inputDeviceId: '', outputDeviceId: '', ringDeviceIds: [''] };
 
 describe('CallMedia', () => {
   let sdh: FakeSdh;

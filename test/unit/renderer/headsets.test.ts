@@ -19,6 +19,7 @@ import {
   type LiveInputs,
 } from '../../../renderer/src/lib/headsets.ts';
 import { formFromSettings, otherFieldErrors, settingsFromForm } from '../../../renderer/src/lib/settings-form.ts';
+import { makeAccount, makeSettingsView } from '../../support/contract-values.ts';
 
 const jabra: HeadsetView = {
   id: '/dev/hidraw3',
@@ -61,17 +62,11 @@ describe('use for calls', () => {
     expect(withUse(['047f:c056'], '0b0e:0305', true)).toEqual(['047f:c056']);
   });
 
-  const view: SettingsView = {
-    account: { wsUrl: 'wss://pbx/ws', sipUri: 'sip:1001@pbx', authUser: '1001', displayName: '', dtmfMode: 'rfc4733', iceServers: [], registerOnStart: true },
-    audio: { inputDeviceId: '', outputDeviceId: '', ringtoneDeviceId: '' },
-    ui: { locale: 'auto' },
+  const view: SettingsView = makeSettingsView({
+    accounts: [makeAccount({ wsUrl: 'wss://pbx/ws', sipUri: 'sip:1001@pbx', authUser: '1001' })],
     // A device switched off while it is not plugged in stays switched off.
     headsets: { enabled: true, ignored: ['047f:c056'] },
-    numbers: { defaultCountry: '' },
-    history: { retentionDays: 0 },
-    screenPop: { crmUrlTemplate: '', crmAutoOpen: 'off' },
-    hasPassword: false,
-  };
+  });
 
   it('is saved with the rest of the settings form', () => {
     const form = formFromSettings(view);
@@ -85,7 +80,7 @@ describe('use for calls', () => {
   });
 
   it('shows errors about the headset fields next to them, not in the list of other errors', () => {
-    expect(otherFieldErrors({ 'headsets.ignored.0': 'invalid', 'headsets.enabled': 'invalid' })).toEqual([]);
+    expect(otherFieldErrors({ 'headsets.ignored.0': 'invalid', 'headsets.enabled': 'invalid' }, [])).toEqual([]);
   });
 });
 

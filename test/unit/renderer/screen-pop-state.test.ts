@@ -9,6 +9,7 @@ import { COUNTRY_CODES, countryOptions, regionOf } from '../../../renderer/src/l
 import { formFromSettings, localFieldErrors, retentionDays, settingsFromForm } from '../../../renderer/src/lib/settings-form.ts';
 import type { ScreenPopsState as ScreenPopsStateType } from '../../../renderer/src/state/screen-pops-state.svelte.ts';
 import { fakeApi, importRuneModule, ok } from './history-support.ts';
+import { makeAccount, makeSettingsView, makeCall } from '../../support/contract-values.ts';
 
 let ScreenPopsState: typeof ScreenPopsStateType;
 
@@ -29,19 +30,7 @@ const pop = (callId: string, patch: Partial<ScreenPop> = {}): ScreenPop => ({
   ...patch,
 });
 
-const call = (id: string): Call => ({
-  id,
-  direction: 'incoming',
-  state: 'incoming',
-  remote: { uri: 'sip:1002@pbx', number: '1002', displayName: '' },
-  held: false,
-  muted: false,
-  startedAt: 0,
-  answeredAt: null,
-  endedAt: null,
-  endReason: null,
-  endStatus: null,
-});
+const call = (id: string): Call => makeCall({ id, remote: { uri: 'sip:1002@pbx', number: '1002', displayName: '' } });
 
 describe('ScreenPopsState', () => {
   it('keeps the newest pop per call and drops it when its call is gone', () => {
@@ -83,16 +72,12 @@ describe('ScreenPopsState', () => {
   });
 });
 
-const view: SettingsView = {
-  account: { wsUrl: 'wss://pbx/ws', sipUri: 'sip:1001@pbx', authUser: '1001', displayName: '', dtmfMode: 'rfc4733', iceServers: [], registerOnStart: true },
-  audio: { inputDeviceId: '', outputDeviceId: '', ringtoneDeviceId: '' },
-  ui: { locale: 'auto' },
-  headsets: { enabled: true, ignored: [] },
+const view: SettingsView = makeSettingsView({
+  accounts: [makeAccount({ wsUrl: 'wss://pbx/ws', sipUri: 'sip:1001@pbx', authUser: '1001' })],
   numbers: { defaultCountry: 'DE' },
   history: { retentionDays: 90 },
   screenPop: { crmUrlTemplate: 'https://crm.example.com/?q={e164}', crmAutoOpen: 'on-answer' },
-  hasPassword: false,
-};
+});
 
 describe('history and screen-pop settings in the form', () => {
   it('round-trip', () => {

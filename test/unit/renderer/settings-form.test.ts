@@ -1,47 +1,79 @@
 import { describe, expect, it } from 'vitest';
 import type { SettingsView } from '../../../preload/contract.ts';
-import { fieldError, formFromSettings, otherFieldErrors, settingsFromForm, textToIceServers } from '../../../renderer/src/lib/settings-form.ts';
+import {
+  accountFieldPath,
+  canAddAccount,
+  emptyAccountForm,
+  fieldError,
+  firstAccountWithError,
+  formFromSettings,
+  newAccountId,
+  otherFieldErrors,
+  settingsFromForm,
+  textToIceServers,
+  type AccountFormValues,
+} from '../../../renderer/src/lib/settings-form.ts';
+import { makeAccount, makeSettingsView } from '../../support/contract-values.ts';
 import { formatDuration, initialsOf } from '../../../renderer/src/lib/format.ts';
 
-const view: SettingsView = {
-  account: {
-    wsUrl: 'wss://pbx/ws',
-    sipUri: 'sip:1001@pbx',
-    authUser: '1001',
-    displayName: 'Desk 1',
-    dtmfMode: 'rfc4733',
-    iceServers: [{ urls: 'turn:t.example:3478', username: 'u', credential: 'c' }, { urls: ['stun:a', 'stun:b'] }],
-    registerOnStart: true,
-  },
-  audio: { inputDeviceId: 'mic', outputDeviceId: '', ringtoneDeviceId: 'spk' },
-  ui: { locale: 'auto' },
-  headsets: { enabled: true, ignored: [] },
-  numbers: { defaultCountry: '' },
-  history: { retentionDays: 0 },
-  screenPop: { crmUrlTemplate: '', crmAutoOpen: 'off' },
-  hasPassword: true,
-};
+const view: SettingsView = makeSettingsView({
+  accounts: [
+    makeAccount({
+      label: 'Desk',
+      wsUrl: 'wss://pbx/ws',
+      sipUri: 'sip:1001@pbx',
+      authUser: '1001',
+      displayName: 'Desk 1',
+      iceServers: [{ urls: 'turn:t.example:3478', username: 'u', credential: 'c' }, { urls: ['stun:a', 'stun:b'] }],
+    }),
+    makeAccount({ id: 'sales', wsUrl: 'wss://other/ws', sipUri: 'sip:2001@other', registerOnStart: false }),
+  ],
+  audio: { inputDeviceId: 'mic', outputDeviceId: '', ringDeviceIds: ['spk', ''] },
+  passwordsStored: ['main'],
+});
 
 describe('settings form', () => {
-  it('round-trips the settings, keeping TURN credentials of unchanged URLs', () => {
+  it('round-trips the settings, every account in order, keeping TURN credentials of unchanged URLs', () => {
     const form = formFromSettings(view);
-    expect(form.iceServers).toBe('turn:t.example:3478\nstun:a\nstun:b');
-    const { settings, password } = settingsFromForm(form, view);
-    expect(password).toBeUndefined();
-    expect(settings.account.iceServers).toEqual([
+    expect(form.accounts.map((a) => a.id)).toEqual(['main', 'sales']);
+    expect(form.accounts[0]!.iceServers).toBe('turn:t.example:3478\nstun:a\nstun:b');
+    const { settings, passwords } = settingsFromForm(form, view);
+    expect(passwords).toEqual({});
+    expect(settings.accounts[0]!.iceServers).toEqual([
       { urls: 'turn:t.example:3478', username: 'u', credential: 'c' },
       { urls: 'stun:a' },
       { urls: 'stun:b' },
     ]);
-    const { hasPassword: _ignored, ...plain } = view;
-    expect({ ...settings, account: { ...settings.account, iceServers: view.account.iceServers } }).toEqual(plain);
+    const { passwordsStored: _ignored, ...plain } = view;
+    const first = { ...settings.accounts[0]!, iceServers: view.accounts[0]!.iceServers };
+    expect({ ...settings, accounts: [first, settings.accounts[1]] }).toEqual(plain);
   });
 
-  it('treats the password as write-only: empty keeps, text sets, clear forgets', () => {
+  it('treats each password as write-only: empty keeps, text sets, clear forgets', () => {
     const form = formFromSettings(view);
-    expect(settingsFromForm({ ...form, password: 'pw' }, view).password).toBe('pw');
-    expect(settingsFromForm({ ...form, clearPassword: true }, view).password).toBeNull();
-    expect(settingsFromForm({ ...form, clearPassword: true, password: 'new' }, view).password).toBe('new');
+    const withAccount = (patch: Partial<AccountFormValues>) => ({ ...form, accounts: [{ ...form.accounts[0]!, ...patch }, form.accounts[1]!] });
+    expect(settingsFromForm(withAccount({ password: 'pw' }), view).passwords).toEqual({ main: 'pw' });
+    expect(settingsFromForm(withAccount({ clearPassword: true }), view).passwords).toEqual({ main: null });
+    expect(settingsFromForm(withAccount({ clearPassword: true, password: 'new' }), view).passwords).toEqual({ main: 'new' });
+  });
+
+  it('offers one empty account when there is none, and does not save it left empty', () => {
+    const empty = makeSettingsView();
+    const form = formFromSettings(empty);
+    expect(form.accounts).toHaveLength(1);
+    expect(form.accounts[0]!.id).toMatch(/^a[0-9a-z]{6}$/);
+    expect(settingsFromForm(form, empty).settings.accounts).toEqual([]);
+    form.accounts[0]!.wsUrl = 'ws://x';
+    expect(settingsFromForm(form, empty).settings.accounts).toHaveLength(1);
+  });
+
+  it('adds accounts with new ids, up to eight', () => {
+    const form = formFromSettings(view);
+    const id = newAccountId(form.accounts.map((a) => a.id), () => 0);
+    expect(id).toBe('a000000');
+    expect(newAccountId(['a000000'], (() => { let n = 0; return () => (n++ === 0 ? 0 : 0.5); })())).not.toBe('a000000');
+    while (canAddAccount(form)) form.accounts.push(emptyAccountForm(newAccountId(form.accounts.map((a) => a.id))));
+    expect(form.accounts).toHaveLength(8);
   });
 
   it('reads blank ICE text as no servers', () => {
@@ -49,12 +81,17 @@ describe('settings form', () => {
     expect(textToIceServers(' stun:x \r\n', [])).toEqual([{ urls: 'stun:x' }]);
   });
 
-  it('maps field errors to the form field that shows them', () => {
-    const fields = { 'account.wsUrl': 'required', 'account.iceServers.1.urls.0': 'invalid-ice-url', 'other.thing': 'invalid' };
-    expect(fieldError(fields, 'account.wsUrl')).toBe('required');
-    expect(fieldError(fields, 'account.iceServers')).toBe('invalid-ice-url');
-    expect(fieldError(fields, 'account.sipUri')).toBeUndefined();
-    expect(otherFieldErrors(fields)).toEqual([['other.thing', 'invalid']]);
+  it('maps field errors to the form field that shows them, and finds the account with one', () => {
+    const accounts = formFromSettings(view).accounts;
+    const fields = { 'accounts.1.wsUrl': 'required', 'accounts.0.iceServers.1.urls.0': 'invalid-ice-url', 'passwords.sales': 'no-such-account', 'other.thing': 'invalid' };
+    expect(fieldError(fields, accountFieldPath(accounts, 1, 'wsUrl'))).toBe('required');
+    expect(fieldError(fields, accountFieldPath(accounts, 0, 'iceServers'))).toBe('invalid-ice-url');
+    expect(fieldError(fields, accountFieldPath(accounts, 1, 'password'))).toBe('no-such-account');
+    expect(fieldError(fields, accountFieldPath(accounts, 0, 'sipUri'))).toBeUndefined();
+    expect(otherFieldErrors(fields, accounts)).toEqual([['other.thing', 'invalid']]);
+    expect(firstAccountWithError({ 'accounts.1.wsUrl': 'required' }, accounts)).toBe(1);
+    expect(firstAccountWithError({ 'passwords.sales': 'x' }, accounts)).toBe(1);
+    expect(firstAccountWithError({ 'numbers.defaultCountry': 'x' }, accounts)).toBeNull();
   });
 });
 

@@ -11,6 +11,8 @@ import { ServerFrame } from '../../../preload/web-wire.ts';
 import { silentLogger } from '../../../main/core/ports.ts';
 import { startWebHost } from '../../../main/web/web-host.ts';
 import type { WebHost } from '../../../main/web/web-host.ts';
+import { TEST_ACCOUNT_ID } from '../core/support/fakes.ts';
+import { makeAccount } from '../../support/contract-values.ts';
 
 let dir: string;
 let host: WebHost;
@@ -67,17 +69,18 @@ describe('web host with the real core', () => {
     const state = AppState.parse(result.value);
     expect(state.host).toBe('web');
     expect(state.systemLocale).toBe('zh-CN');
-    expect(state.account.state).toBe('unconfigured');
-    expect(state.settings.hasPassword).toBe(false);
+    expect(state.accounts).toEqual([]);
+    expect(state.settings.passwordsStored.includes(TEST_ACCOUNT_ID)).toBe(false);
   });
 
   it('keeps the password in the 0600 secrets file, never in settings.json', async () => {
     const invoke = await client();
     const current = await invoke('settings:get');
     if (!current.ok) throw new Error(current.error.message);
-    const { hasPassword: _hasPassword, ...settings } = current.value as Record<string, unknown>;
-    const saved = await invoke('settings:save', { settings, password: 'pw-1234' });
-    expect(saved).toMatchObject({ ok: true, value: { hasPassword: true } });
+    const { passwordsStored: _stored, ...settings } = current.value as Record<string, unknown>;
+    const account = makeAccount({ id: TEST_ACCOUNT_ID, wsUrl: 'ws://127.0.0.1:9', sipUri: 'sip:1001@127.0.0.1', authUser: '1001', registerOnStart: false });
+    const saved = await invoke('settings:save', { settings: { ...settings, accounts: [account] }, passwords: { [TEST_ACCOUNT_ID]: 'pw-1234' } });
+    expect(saved).toMatchObject({ ok: true, value: { passwordsStored: [TEST_ACCOUNT_ID] } });
     const secretsPath = join(host.dataDir, 'secrets.json');
     expect((await stat(secretsPath)).mode & 0o777).toBe(0o600);
     expect(await readFile(secretsPath, 'utf8')).toContain('pw-1234');

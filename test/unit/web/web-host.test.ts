@@ -249,9 +249,9 @@ describe('commands over the socket', () => {
     await a.invoke(1, 'media:ready', { devices: true });
     const aId = core.calls.at(-1)!.sender.id;
     core.options.events.emit('calls:changed', []);
-    core.options.events.emitTo(aId, 'account:changed', core.account);
+    core.options.events.emitTo(aId, 'accounts:changed', [core.account]);
     await vi.waitFor(() => {
-      expect(a.frames.flatMap((f) => (f.type === 'event' ? [f.event] : []))).toEqual(['calls:changed', 'account:changed']);
+      expect(a.frames.flatMap((f) => (f.type === 'event' ? [f.event] : []))).toEqual(['calls:changed', 'accounts:changed']);
     });
     await vi.waitFor(() => {
       expect(b.frames.flatMap((f) => (f.type === 'event' ? [f.event] : []))).toEqual(['calls:changed']);

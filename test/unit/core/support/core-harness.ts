@@ -3,12 +3,12 @@
 import type { MediaRequest, Settings } from '../../../../preload/contract.ts';
 import type { Core } from '../../../../main/core/core.ts';
 import { createCore } from '../../../../main/core/create-core.ts';
-import { PASSWORD_KEY } from '../../../../main/core/settings/settings-store.ts';
+import { passwordKey } from '../../../../main/core/settings/settings-store.ts';
 import type { CoreTiming } from '../../../../main/core/timing.ts';
 import type { HistoryStore } from '../../../../main/core/history/history-store.ts';
 import type { HidTransport } from '../../../../main/core/hid/hid-transport.ts';
 import type { Clock } from '../../../../main/core/ports.ts';
-import { MemorySecretStore, MemorySettingsFile, RecordingEvents, RecordingLogger, defaultMediaResult } from './fakes.ts';
+import { MemorySecretStore, MemorySettingsFile, RecordingEvents, RecordingLogger, defaultMediaResult, TEST_ACCOUNT_ID } from './fakes.ts';
 
 export const FAST_TIMING: Partial<CoreTiming> = {
   connectTimeoutMs: 1000,
@@ -83,7 +83,7 @@ export interface HarnessOptions {
 export function makeCore(options: HarnessOptions = {}): Harness {
   const file = new MemorySettingsFile(options.settings ? JSON.stringify(options.settings) : null);
   const secrets = new MemorySecretStore();
-  if (options.password !== undefined) secrets.values.set(PASSWORD_KEY, options.password);
+  if (options.password !== undefined) secrets.values.set(passwordKey(TEST_ACCOUNT_ID), options.password);
   const events = new RecordingEvents();
   const logger = new RecordingLogger();
   const core = createCore({

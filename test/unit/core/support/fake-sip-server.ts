@@ -75,6 +75,8 @@ export class FakeSipServer {
   /** Double-CRLF keep-alives received, answered or not. */
   keepAlives = 0;
   private wss: WebSocketServer | null = null;
+  /** Internal: ACKs owed for the server's own re-INVITEs. */
+  private responseWatchers: ((res: SipMessage) => void)[] = [];
   private port = 0;
   private seq = 1;
 
@@ -123,7 +125,10 @@ export class FakeSipServer {
           conn.received.push(msg);
           this.messages.push(msg);
           if (msg.method !== null) this.onRequest(msg, this);
-          else this.onResponse?.(msg);
+          else {
+            for (const watch of [...this.responseWatchers]) watch(msg);
+            this.onResponse?.(msg);
+          }
         });
       });
       this.wss = wss;
@@ -319,6 +324,55 @@ export class FakeSipServer {
         '',
       ].join('\r\n'),
     );
+  }
+
+  /**
+   * A request from the far end inside an established dialog (re-INVITE, UPDATE, REFER, NOTIFY…),
+   * to the core's Contact; an INVITE gets its ACK once the core answers 2xx.
+   */
+  inDialog(d: IncomingDialog, method: string, opts: { extraHeaders?: string[]; body?: string; contentType?: string } = {}): void {
+    d.cseq += 1;
+    const cseq = d.cseq;
+    const body = opts.body ?? '';
+    const branch = `z9hG4bK${randomBytes(6).toString('hex')}`;
+    d.conn.send(
+      [
+        `${method} ${d.remoteTarget ?? d.target} SIP/2.0`,
+        `Via: SIP/2.0/WS 127.0.0.1:${this.port};branch=${branch}`,
+        'Max-Forwards: 70',
+        `From: ${d.from}`,
+        `To: ${d.to}`,
+        `Call-ID: ${d.callId}`,
+        `CSeq: ${cseq} ${method}`,
+        `Contact: <sip:2002@127.0.0.1:${this.port};transport=ws>`,
+        ...(opts.extraHeaders ?? []),
+        ...(body ? [`Content-Type: ${opts.contentType ?? 'application/sdp'}`] : []),
+        `Content-Length: ${Buffer.byteLength(body)}`,
+        '',
+        body,
+      ].join('\r\n'),
+    );
+    if (method !== 'INVITE') return;
+    const ackOnOk = (res: SipMessage): void => {
+      if (header(res, 'call-id') !== d.callId || cseqOf(res).seq !== cseq || (res.status ?? 0) < 200) return;
+      this.responseWatchers = this.responseWatchers.filter((w) => w !== ackOnOk);
+      if ((res.status ?? 0) >= 300) return;
+      d.conn.send(
+        [
+          `ACK ${d.remoteTarget ?? d.target} SIP/2.0`,
+          `Via: SIP/2.0/WS 127.0.0.1:${this.port};branch=z9hG4bK${randomBytes(6).toString('hex')}`,
+          'Max-Forwards: 70',
+          `From: ${d.from}`,
+          `To: ${d.to}`,
+          `Call-ID: ${d.callId}`,
+          `CSeq: ${cseq} ACK`,
+          'Content-Length: 0',
+          '',
+          '',
+        ].join('\r\n'),
+      );
+    };
+    this.responseWatchers.push(ackOnOk);
   }
 
   /** Sends raw text over every open socket (for garbage). */

@@ -1,6 +1,8 @@
 // Fakes for the core's ports: in-memory settings file and secret store, an event sink that
 // records, a media engine that answers at once, a clock that moves only when told.
 import type {
+  AccountSettings,
+  AccountStatus,
   CallState,
   EventName,
   EventPayload,
@@ -10,7 +12,7 @@ import type {
   Settings,
 } from '../../../../preload/contract.ts';
 import type { Clock, EventSink, Logger, MediaEngine, SecretStore, SettingsFile } from '../../../../main/core/ports.ts';
-import { defaultSettings } from '../../../../main/core/settings/settings-defaults.ts';
+import { defaultAccount, defaultSettings } from '../../../../main/core/settings/settings-defaults.ts';
 
 export class MemorySettingsFile implements SettingsFile {
   text: string | null;
@@ -120,9 +122,23 @@ export class RecordingEvents implements EventSink {
     });
   }
 
-  /** Waits until the account reaches `state` (the latest account:changed). */
-  untilAccount(state: string, ms = 5000): Promise<void> {
-    return this.until(`account ${state}`, () => this.last('account:changed')?.state === state, ms);
+  /** One account's statuses as 'accounts:changed' told them, a repeated one (another account changed) dropped. */
+  accountStatuses(accountId = TEST_ACCOUNT_ID): AccountStatus[] {
+    const out: AccountStatus[] = [];
+    for (const list of this.all('accounts:changed')) {
+      const status = list.find((a) => a.accountId === accountId);
+      if (status && JSON.stringify(status) !== JSON.stringify(out.at(-1))) out.push(status);
+    }
+    return out;
+  }
+
+  lastAccount(accountId = TEST_ACCOUNT_ID): AccountStatus | undefined {
+    return this.last('accounts:changed')?.find((a) => a.accountId === accountId);
+  }
+
+  /** Waits until the account reaches `state` (the latest accounts:changed). */
+  untilAccount(state: string, ms = 5000, accountId = TEST_ACCOUNT_ID): Promise<void> {
+    return this.until(`account ${accountId} ${state}`, () => this.lastAccount(accountId)?.state === state, ms);
   }
 
   /** Waits until the call list's first call is in `state`. */
@@ -244,9 +260,12 @@ export class RecordingLogger implements Logger {
   }
 }
 
-export function settingsWith(account: Partial<Settings['account']>): Settings {
-  const s = defaultSettings();
-  return { ...s, account: { ...s.account, ...account } };
+/** The id of the one account most tests configure. */
+export const TEST_ACCOUNT_ID = 'main';
+
+/** Default settings with one account (TEST_ACCOUNT_ID) made of `account`. */
+export function settingsWith(account: Partial<AccountSettings>): Settings {
+  return { ...defaultSettings(), accounts: [{ ...defaultAccount(TEST_ACCOUNT_ID), ...account }] };
 }
 
 export function sleep(ms: number): Promise<void> {

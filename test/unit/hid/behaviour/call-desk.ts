@@ -4,22 +4,11 @@
 import type { Call, CallState } from '../../../../preload/contract.ts';
 import { HeadsetController, type CallControl, type HeadsetControllerOptions, type HeadsetTiming } from '../../../../main/core/hid/headset-controller.ts';
 import { ReplayTransport } from '../../../support/hid-replay.ts';
+import { makeCall as makeContractCall } from '../../../support/contract-values.ts';
 import { FakeClock, RecordingLogger } from '../../core/support/fakes.ts';
 
 export function makeCall(id: string, direction: Call['direction'], state: CallState): Call {
-  return {
-    id,
-    direction,
-    state,
-    remote: { uri: `sip:${id}@example.test`, number: id, displayName: '' },
-    held: false,
-    muted: false,
-    startedAt: 0,
-    answeredAt: null,
-    endedAt: null,
-    endReason: null,
-    endStatus: null,
-  };
+  return makeContractCall({ id, direction, state, remote: { uri: `sip:${id}@example.test`, number: id, displayName: '' } });
 }
 
 type Request = 'answer' | 'hangup' | 'reject' | 'setMuted' | 'hold' | 'swapOrHold' | 'redial';
