@@ -26,6 +26,7 @@ export const ErrorCode = z.enum([
   'import-too-large', // more text than the import said it would send, or over the limit
   'import-unreadable', // the file has no columns we can map, or no card at all
   'history-unavailable', // the history database could not be opened
+  'transfer-failed', // the transfer target refused or never answered; the call is back with the user
   'crm-not-configured', // no CRM URL template, or it gives no URL for this call
   'invalid-call-state', // e.g. answer on an outgoing call
   'media-unavailable', // no media engine is attached (renderer not ready)
@@ -161,6 +162,8 @@ export const CallSettings = z.object({
   maxLines: z.number().int().min(1).max(8),
   /** A call arriving during another plays a short tone in the call instead of the ringtone. */
   callWaitingTone: z.boolean(),
+  /** When the other party transfers us (REFER): follow at once, or ask first. */
+  incomingTransfer: z.enum(['accept', 'ask']),
 });
 export type CallSettings = z.infer<typeof CallSettings>;
 
@@ -253,8 +256,25 @@ export const CallEndReason = z.enum([
   'declined', // 603
   'failed', // anything else, see endStatus
   'media-failed',
+  'transferred', // we transferred it and the transfer target answered (NOTIFY 2xx)
+  'replaced', // an attended transfer replaced it with a call from the transferred party
 ]);
 export type CallEndReason = z.infer<typeof CallEndReason>;
+
+/** A transfer out of a call (Hookswitch is the transferor), followed to its final NOTIFY. */
+export const CallTransfer = z.object({
+  kind: z.enum(['blind', 'attended']),
+  /** Where the call goes: the number or address typed, or the consultation call's party. */
+  target: z.string().max(1024),
+  /**
+   * trying: REFER sent or accepted, waiting; ringing: the target rings; done: the target answered;
+   * failed: the call is back with the user.
+   */
+  state: z.enum(['trying', 'ringing', 'done', 'failed']),
+  /** The SIP status the transfer failed with (REFER refused, or the target's answer); null for none. */
+  status: z.number().int().nullable(),
+});
+export type CallTransfer = z.infer<typeof CallTransfer>;
 
 export const Call = z.object({
   id: z.string(),
@@ -279,6 +299,14 @@ export const Call = z.object({
   endReason: CallEndReason.nullable(),
   /** SIP status of the final response when the call failed. */
   endStatus: z.number().int().nullable(),
+  /** A transfer out of this call in progress, or one that failed (the call is back with the user). */
+  transfer: CallTransfer.nullable(),
+  /** This call is the consultation for an attended transfer of that call. */
+  consultFor: z.string().nullable(),
+  /** The other party asked (REFER) to transfer us and the settings say to ask: where to. */
+  referOffer: z.object({ target: z.string().max(1024), by: z.string().max(256) }).nullable(),
+  /** This call was placed because the party named here transferred us (REFER). */
+  referredBy: z.string().max(256).nullable(),
 });
 export type Call = z.infer<typeof Call>;
 
@@ -619,6 +647,14 @@ export const commands = {
   'calls:hangup': { args: CallRef, result: Call },
   'calls:hold': { args: CallRef.extend({ hold: z.boolean() }), result: Call },
   'calls:mute': { args: CallRef.extend({ muted: z.boolean() }), result: Call },
+  /** Blind transfer (REFER): the call goes to `target`; done when the target answers. */
+  'calls:transfer': { args: CallRef.extend({ target: z.string().max(256) }), result: Call },
+  /** Attended transfer, step one: the call goes on hold and `target` is called as a consultation. */
+  'calls:consult': { args: CallRef.extend({ target: z.string().max(256) }), result: Call },
+  /** Attended transfer, step two, from the consultation call: its party replaces us (REFER with Replaces). */
+  'calls:completeTransfer': { args: CallRef, result: Call },
+  /** The answer to a transfer the other party asked for (when settings say to ask). */
+  'calls:answerTransfer': { args: CallRef.extend({ accept: z.boolean() }), result: Call },
   'calls:dtmf': {
     args: CallRef.extend({ tones: z.string().regex(/^[0-9A-Da-d#*]{1,32}$/) }),
     result: z.null(),

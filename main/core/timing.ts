@@ -26,6 +26,12 @@ export interface CoreTiming {
   keepAliveIntervalMs: number;
   /** A keep-alive unanswered this long means the connection died silently: reconnect. */
   keepAliveTimeoutMs: number;
+  /** A transfer with no final NOTIFY after this failed: the call goes back to the user. */
+  transferTimeoutMs: number;
+  /** After a successful attended transfer, how long the transfer target has to end our consultation call itself. */
+  consultHandoverMs: number;
+  /** How long a transfer the other side asked for waits for the user (the REFER must be answered within 32 s). */
+  referAskTimeoutMs: number;
 }
 
 export const defaultTiming: CoreTiming = {
@@ -41,4 +47,7 @@ export const defaultTiming: CoreTiming = {
   inDialogTimeoutMs: 10_000,
   keepAliveIntervalMs: 20_000,
   keepAliveTimeoutMs: 10_000,
+  transferTimeoutMs: 30_000,
+  consultHandoverMs: 2000,
+  referAskTimeoutMs: 25_000,
 };

@@ -19,6 +19,10 @@ export function makeCall(patch: Partial<Call> = {}): Call {
     endedAt: null,
     endReason: null,
     endStatus: null,
+    transfer: null,
+    consultFor: null,
+    referOffer: null,
+    referredBy: null,
     ...patch,
   };
 }

@@ -92,6 +92,7 @@ export async function viaStore<T>(run: () => Promise<T>): Promise<T> {
 /** What a finished call was, from how it ended. */
 export function outcomeOf(call: Call): CallOutcome {
   if (call.state !== 'ended') return 'in-progress';
+  if (call.endReason === 'transferred') return 'transferred';
   if (call.answeredAt !== null) return 'answered';
   if (call.direction === 'incoming') return call.endReason === 'rejected-by-user' ? 'rejected' : 'missed';
   switch (call.endReason) {
@@ -285,6 +286,7 @@ export class HistoryService {
       patch.outcome = outcome;
       patch.durationS = call.answeredAt !== null ? Math.max(0, Math.round(((call.endedAt ?? this.options.clock.now()) - call.answeredAt) / 1000)) : null;
       if (outcome === 'missed') patch.unseen = true;
+      if (call.transfer?.state === 'done') patch.transferTarget = call.transfer.target.slice(0, 1024);
     }
     if (call.state === 'established' && before.state !== 'established') this.maybeOpenCrm(call, tracked, 'on-answer');
     tracked.written = { state: call.state, answeredAt: call.answeredAt, endedAt: call.endedAt, displayName: call.remote.displayName };

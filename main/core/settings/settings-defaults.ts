@@ -4,7 +4,7 @@ import type { AccountSettings, Settings } from '../../../preload/contract.ts';
 export function defaultSettings(): Settings {
   return {
     accounts: [],
-    calls: { maxLines: 4, callWaitingTone: true },
+    calls: { maxLines: 4, callWaitingTone: true, incomingTransfer: 'accept' },
     audio: { inputDeviceId: '', outputDeviceId: '', ringDeviceIds: [''] },
     ui: { locale: 'auto' },
     headsets: { enabled: true, ignored: [] },

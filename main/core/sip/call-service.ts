@@ -3,9 +3,10 @@
 // its endReason/endStatus, so the UI can say "Busy" before the row goes.
 import { randomUUID } from 'node:crypto';
 import { Invitation, Inviter, SessionState, UserAgent } from 'sip.js';
-import type { Core, Session, SessionDescriptionHandlerFactory, SessionDescriptionHandlerOptions } from 'sip.js';
-import type { AccountSettings, Call, CallEndReason, CallState, ErrorCode, Settings } from '../../../preload/contract.ts';
+import type { Core, Referral, Session, SessionDescriptionHandlerFactory, SessionDescriptionHandlerOptions, URI } from 'sip.js';
+import type { AccountSettings, Call, CallEndReason, CallState, CallTransfer, ErrorCode, Settings } from '../../../preload/contract.ts';
 import { AppError, messageOf } from '../errors.ts';
+import { plainText } from '../plain-text.ts';
 import type { Clock, Logger, MediaEngine } from '../ports.ts';
 import { isAccountConfigured } from '../settings/settings-defaults.ts';
 import { resultWithin, settleWithin } from '../time-bounds.ts';
@@ -15,6 +16,7 @@ import { ProxySessionDescriptionHandler } from './proxy-sdh.ts';
 import type { JsonSdhOptions } from './proxy-sdh.ts';
 import { changedIdentity, remotePartyOf } from './remote-party.ts';
 import { offerHolds } from './sdp-direction.ts';
+import { sipfragStatus } from './sipfrag.ts';
 import type { RemoteParty } from './remote-party.ts';
 
 /** What calls need of the accounts (see Accounts). */
@@ -51,6 +53,16 @@ interface CallRecord {
   remoteBye: boolean;
   canceledByCaller: boolean;
   lingerTimer: unknown;
+  /** The transfer out of this call has succeeded: however it now ends, it ends as transferred. */
+  transferredAway: boolean;
+  /** An INVITE with Replaces took this call over: it ends as replaced. */
+  replaced: boolean;
+  /** Bounds the wait for a transfer's final NOTIFY, or for the user to answer a transfer request. */
+  transferTimer: unknown;
+  /** The consultation call of the attended transfer in progress out of this call. */
+  consult: CallRecord | null;
+  /** The other side's REFER, waiting for the user (settings calls.incomingTransfer 'ask'). */
+  pendingReferral: Referral | null;
 }
 
 /** A call's state read fresh (after an await it may have moved on, whatever TypeScript narrowed). */
@@ -152,11 +164,18 @@ export class CallService {
     const inviter = new Inviter(ua, uri);
     this.lastTarget = { target, accountId: id };
     const record = this.add(inviter, id, 'outgoing', { uri: parsed.uri, number: parsed.number, displayName: '' }, 'dialing');
+    this.place(record, inviter);
+    return structuredClone(record.call);
+  }
+
+  /**
+   * Sends the INVITE of an outgoing call. The call the user was talking on goes on hold first, as
+   * on any phone; the hold is quick (one re-INVITE) and the call is placed whether or not it worked.
+   */
+  private place(record: CallRecord, inviter: Inviter): void {
     const onFinal = (response: Core.IncomingResponse): void => {
       record.finalStatus = response.message.statusCode ?? null;
     };
-    // The call the user was talking on goes on hold first, as on any phone; the hold is quick
-    // (one re-INVITE) and the new call is dialled whether or not it worked.
     void this.holdOthers(record)
       .then(() =>
         inviter.invite({
@@ -181,7 +200,6 @@ export class CallService {
           this.end(record, record.mediaFailed ? 'media-failed' : 'failed', null);
         }
       });
-    return structuredClone(record.call);
   }
 
   /** Dials the last target dialled again (a headset's redial button). */
@@ -286,6 +304,219 @@ export class CallService {
     return structuredClone(record.call);
   }
 
+  // -------------------------------------------------------------------------------------------
+  // Transfers (Hookswitch as the transferor): REFER, then the NOTIFYs to a final answer.
+
+  /** Blind transfer: the call goes on hold, then REFER to `target`. */
+  async transfer(callId: string, target: string): Promise<Call> {
+    const record = this.transferable(callId);
+    const account = this.accountSettings(record.call.accountId);
+    if (!account) throw new AppError('no-such-account', 'the call\'s account is gone');
+    const parsed = parseDialTarget(target, account.sipUri);
+    const uri = UserAgent.makeURI(parsed.uri);
+    if (!uri) throw new AppError('invalid-number', 'target does not form a SIP URI');
+    await this.holdForTransfer(record);
+    this.refer(record, { kind: 'blind', target: parsed.number || parsed.uri }, uri);
+    return structuredClone(record.call);
+  }
+
+  /** Attended transfer, step one: the call goes on hold and `target` is called as its consultation. */
+  consult(callId: string, target: string): Call {
+    const original = this.transferable(callId);
+    if (original.consult && original.consult.call.state !== 'ended') {
+      throw new AppError('invalid-call-state', 'a consultation call is already in progress');
+    }
+    const consulting = this.dial(target, original.call.accountId);
+    const record = this.get(consulting.id);
+    record.call.consultFor = original.call.id;
+    original.consult = record;
+    this.emit();
+    return structuredClone(record.call);
+  }
+
+  /** Attended transfer, step two, from the consultation call: REFER the original with Replaces. */
+  completeTransfer(consultCallId: string): Call {
+    const consult = this.get(consultCallId);
+    const originalId = consult.call.consultFor;
+    const original = originalId === null ? undefined : this.records.get(originalId);
+    if (!original || original.consult !== consult) throw new AppError('invalid-call-state', 'this is not a consultation call');
+    if (consult.call.state !== 'established') throw new AppError('invalid-call-state', 'the consultation call is not connected');
+    this.transferable(original.call.id);
+    const remote = consult.call.remote;
+    this.refer(original, { kind: 'attended', target: remote.displayName || remote.number || remote.uri }, consult.session);
+    return structuredClone(original.call);
+  }
+
+  /** The user's answer to a transfer the other side asked for (settings calls.incomingTransfer 'ask'). */
+  answerTransfer(callId: string, accept: boolean): Call {
+    const record = this.get(callId);
+    const referral = record.pendingReferral;
+    if (!referral) throw new AppError('invalid-call-state', 'no transfer is waiting for an answer');
+    this.clearTransferTimer(record);
+    record.pendingReferral = null;
+    record.call.referOffer = null;
+    if (accept && record.call.state === 'established') this.followReferral(record, referral);
+    else this.declineReferral(record, referral);
+    this.emit();
+    return structuredClone(record.call);
+  }
+
+  /** An established call with no transfer on its way, or invalid-call-state. */
+  private transferable(callId: string): CallRecord {
+    const record = this.get(callId);
+    if (record.call.state !== 'established') throw new AppError('invalid-call-state', `cannot transfer a call in state ${record.call.state}`);
+    const state = record.call.transfer?.state;
+    if (state === 'trying' || state === 'ringing') throw new AppError('invalid-call-state', 'a transfer is already in progress');
+    return record;
+  }
+
+  /** The transferee waits on hold (RFC 5589); a far end that refuses hold is transferred anyway. */
+  private async holdForTransfer(record: CallRecord): Promise<void> {
+    if (record.call.held) return;
+    await this.hold(record.call.id, true).catch((err: unknown) => {
+      this.options.logger.warn(`call ${record.call.id}: not held before the transfer: ${messageOf(err)}`);
+    });
+  }
+
+  /** Sends the REFER and follows the NOTIFYs; done only on a 2xx sipfrag, failed otherwise. */
+  private refer(record: CallRecord, what: Pick<CallTransfer, 'kind' | 'target'>, referTo: URI | Session): void {
+    const session = record.session;
+    record.call.transfer = { ...what, state: 'trying', status: null };
+    this.emit();
+    const settle = (status: number | null): void => {
+      if (record.call.transfer?.state === 'done' || record.call.transfer?.state === 'failed') return;
+      this.clearTransferTimer(record);
+      if (status !== null && status >= 200 && status < 300) this.transferDone(record);
+      else this.transferFailed(record, status);
+    };
+    this.clearTransferTimer(record);
+    record.transferTimer = this.options.clock.setTimeout(() => {
+      record.transferTimer = null;
+      this.options.logger.warn(`call ${record.call.id}: no final NOTIFY for the transfer within ${this.options.timing.transferTimeoutMs} ms`);
+      settle(null);
+    }, this.options.timing.transferTimeoutMs);
+    session
+      .refer(referTo, {
+        requestDelegate: {
+          onReject: (response) => {
+            settle(response.message.statusCode ?? null);
+          },
+        },
+        onNotify: (notification) => {
+          notification.accept().catch((err: unknown) => {
+            this.options.logger.debug(`call ${record.call.id}: NOTIFY not answered: ${messageOf(err)}`);
+          });
+          const status = sipfragStatus(notification.request.body);
+          if (status === null) return;
+          if (status >= 200) {
+            settle(status);
+          } else if ((status === 180 || status === 183) && record.call.transfer?.state === 'trying') {
+            record.call.transfer = { ...record.call.transfer, state: 'ringing' };
+            this.emit();
+          }
+        },
+      })
+      .catch((err: unknown) => {
+        this.options.logger.warn(`call ${record.call.id}: REFER not sent: ${messageOf(err)}`);
+        settle(null);
+      });
+  }
+
+  /** The target answered: the call (and an attended transfer's consultation) ends as transferred. */
+  private transferDone(record: CallRecord): void {
+    if (!record.call.transfer) return;
+    record.call.transfer = { ...record.call.transfer, state: 'done', status: null };
+    record.transferredAway = true;
+    this.end(record, 'transferred', null);
+    this.terminate(record);
+    const consult = record.consult;
+    if (consult && consult.call.state !== 'ended') {
+      consult.transferredAway = true;
+      // The target ends our consultation itself (it accepted the INVITE with Replaces); if it
+      // does not, we do.
+      consult.transferTimer = this.options.clock.setTimeout(() => {
+        consult.transferTimer = null;
+        if (consult.call.state === 'ended') return;
+        this.end(consult, 'transferred', null);
+        this.terminate(consult);
+      }, this.options.timing.consultHandoverMs);
+    }
+  }
+
+  /** The transfer did not happen: the call stays, held, with the user (and so does a consultation). */
+  private transferFailed(record: CallRecord, status: number | null): void {
+    if (!record.call.transfer || record.call.state === 'ended') return;
+    record.call.transfer = { ...record.call.transfer, state: 'failed', status };
+    this.emit();
+  }
+
+  private clearTransferTimer(record: CallRecord): void {
+    if (record.transferTimer !== null) this.options.clock.clearTimeout(record.transferTimer);
+    record.transferTimer = null;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Being transferred (Hookswitch as the transferee): an incoming REFER.
+
+  private onRefer(record: CallRecord, referral: Referral): void {
+    let target: string;
+    try {
+      const uri = referral.referTo.uri;
+      if (uri.scheme !== 'sip' && uri.scheme !== 'sips') throw new Error(`scheme ${uri.scheme}`);
+      target = plainText(uri.user ?? uri.toString(), 256);
+    } catch (err) {
+      this.options.logger.warn(`call ${record.call.id}: REFER refused: ${messageOf(err)}`);
+      referral.reject({ statusCode: 400 }).catch(() => undefined);
+      return;
+    }
+    if (record.call.state !== 'established' || record.pendingReferral) {
+      referral.reject({ statusCode: 603 }).catch(() => undefined);
+      return;
+    }
+    if (this.options.settings().calls.incomingTransfer === 'accept') {
+      this.followReferral(record, referral);
+      return;
+    }
+    record.pendingReferral = referral;
+    const by = record.call.remote.displayName || record.call.remote.number;
+    record.call.referOffer = { target, by: plainText(by, 256) };
+    this.clearTransferTimer(record);
+    record.transferTimer = this.options.clock.setTimeout(() => {
+      record.transferTimer = null;
+      if (record.pendingReferral !== referral) return;
+      record.pendingReferral = null;
+      record.call.referOffer = null;
+      this.declineReferral(record, referral);
+      this.emit();
+    }, this.options.timing.referAskTimeoutMs);
+    this.emit();
+  }
+
+  /** 202, then the new call on the same account; sip.js tells the transferor how it goes (NOTIFY). */
+  private followReferral(record: CallRecord, referral: Referral): void {
+    referral.accept().catch((err: unknown) => {
+      this.options.logger.warn(`call ${record.call.id}: 202 to the REFER not sent: ${messageOf(err)}`);
+    });
+    let inviter: Inviter;
+    try {
+      inviter = referral.makeInviter();
+    } catch (err) {
+      this.options.logger.warn(`call ${record.call.id}: the transfer could not be placed: ${messageOf(err)}`);
+      return;
+    }
+    const uri = inviter.remoteIdentity.uri;
+    const next = this.add(inviter, record.call.accountId, 'outgoing', { uri: plainText(uri.toString(), 512), number: plainText(uri.user ?? '', 128), displayName: '' }, 'dialing');
+    next.call.referredBy = plainText(record.call.remote.displayName || record.call.remote.number, 256);
+    this.emit();
+    this.place(next, inviter);
+  }
+
+  private declineReferral(record: CallRecord, referral: Referral): void {
+    referral.reject({ statusCode: 603 }).catch((err: unknown) => {
+      this.options.logger.debug(`call ${record.call.id}: 603 to the REFER not sent: ${messageOf(err)}`);
+    });
+  }
+
   /** RFC 4733 through the media engine, or one SIP INFO per tone, in order. */
   async dtmf(callId: string, tones: string): Promise<null> {
     const record = this.get(callId);
@@ -308,6 +539,17 @@ export class CallService {
 
   /** An INVITE from an account's user agent. */
   onInvite(invitation: Invitation, accountId: string): void {
+    // The far end of an attended transfer replaces one of our calls: answered at once (RFC 3891).
+    const replacee = invitation.replacee ? this.bySession.get(invitation.replacee) : undefined;
+    if (replacee && replacee.call.state === 'established') {
+      replacee.replaced = true;
+      const record = this.add(invitation, accountId, 'incoming', remotePartyOf(invitation.request), 'incoming');
+      this.answer(record.call.id).catch((err: unknown) => {
+        this.options.logger.warn(`call ${record.call.id}: the replacing call could not be answered: ${messageOf(err)}`);
+        replacee.replaced = false;
+      });
+      return;
+    }
     if (this.liveCount() >= this.maxLines()) {
       this.options.logger.info('calls: INVITE with every line in use; 486 Busy Here');
       invitation.reject({ statusCode: 486 }).catch((err: unknown) => {
@@ -354,6 +596,7 @@ export class CallService {
     for (const record of this.records.values()) {
       if (record.lingerTimer !== null) this.options.clock.clearTimeout(record.lingerTimer);
       record.lingerTimer = null;
+      this.clearTransferTimer(record);
     }
   }
 
@@ -431,6 +674,10 @@ export class CallService {
         endedAt: null,
         endReason: null,
         endStatus: null,
+        transfer: null,
+        consultFor: null,
+        referOffer: null,
+        referredBy: null,
       },
       session,
       sdh: null,
@@ -440,6 +687,11 @@ export class CallService {
       remoteBye: false,
       canceledByCaller: false,
       lingerTimer: null,
+      transferredAway: false,
+      replaced: false,
+      transferTimer: null,
+      consult: null,
+      pendingReferral: null,
     };
     this.records.set(record.call.id, record);
     this.bySession.set(session, record);
@@ -452,6 +704,9 @@ export class CallService {
       },
       onCancel: () => {
         record.canceledByCaller = true;
+      },
+      onRefer: (referral) => {
+        this.onRefer(record, referral);
       },
       // A re-INVITE from the other side (sip.js has answered it): their hold, and who they are now.
       onInvite: (request) => {
@@ -489,7 +744,9 @@ export class CallService {
     let reason: CallEndReason;
     let status: number | null = null;
     // The far end's BYE says why, whatever failed earlier in the call.
-    if (record.canceledByCaller) reason = 'canceled';
+    if (record.transferredAway) reason = 'transferred';
+    else if (record.replaced) reason = 'replaced';
+    else if (record.canceledByCaller) reason = 'canceled';
     else if (record.remoteBye) reason = 'remote-hangup';
     else if (record.mediaFailed) reason = 'media-failed';
     else if (record.finalStatus !== null && record.finalStatus >= 300) {
@@ -517,6 +774,16 @@ export class CallService {
     record.call.endedAt = this.options.clock.now();
     record.call.endReason = reason;
     record.call.endStatus = status;
+    record.call.referOffer = null;
+    this.clearTransferTimer(record);
+    if (record.pendingReferral) {
+      this.declineReferral(record, record.pendingReferral);
+      record.pendingReferral = null;
+    }
+    const transfer = record.call.transfer;
+    if (transfer && (transfer.state === 'trying' || transfer.state === 'ringing') && reason !== 'transferred') {
+      record.call.transfer = { ...transfer, state: 'failed' };
+    }
     record.sdh?.close();
     record.lingerTimer = this.options.clock.setTimeout(() => {
       record.lingerTimer = null;

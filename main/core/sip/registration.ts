@@ -2,7 +2,7 @@
 // sees (AccountStatus). Reconnecting is ours, not sip.js's (its reconnectionAttempts stays 0), so
 // that every moment has a known state: connecting, registering, registered, waiting-to-retry with
 // a retryAt, or failed with a reason that only the user can clear.
-import { Core, Registerer, RegistererState, RequestPendingError, TransportState, UserAgent, UserAgentState } from 'sip.js';
+import { Core, Registerer, RegistererState, RequestPendingError, SIPExtension, TransportState, UserAgent, UserAgentState } from 'sip.js';
 import type { Invitation, SessionDescriptionHandlerFactory } from 'sip.js';
 import type { AccountSettings, AccountStatus } from '../../../preload/contract.ts';
 import { AppError, messageOf } from '../errors.ts';
@@ -13,6 +13,7 @@ import { isValidWsUrl, parseSipUri } from '../settings/settings-validation.ts';
 import { settleWithin } from '../time-bounds.ts';
 import type { CoreTiming } from '../timing.ts';
 import { backoffDelay } from './backoff.ts';
+import { badRequestResponse } from './bad-request.ts';
 import { KeepAlive } from './keep-alive.ts';
 import { classifyRegisterFailure } from './register-outcome.ts';
 import type { AccountError } from './register-outcome.ts';
@@ -453,6 +454,8 @@ export class Registration {
       // reconnectionAttempts is left at sip.js's default, 0 (setting it logs a deprecation):
       // sip.js never reconnects by itself, this class does.
       sessionDescriptionHandlerFactory: this.options.sessionDescriptionHandlerFactory,
+      // An INVITE with Replaces (the far end of an attended transfer) finds its dialog here.
+      sipExtensionReplaces: SIPExtension.Supported,
       delegate: {
         onInvite: (invitation) => {
           if (created !== this.ua) {
@@ -573,6 +576,7 @@ export class Registration {
         message = undefined;
       }
       if (!message) {
+        this.answerUnparsable(ua, raw);
         this.onBadMessage(ua, `not SIP: "${firstLine()}"`);
         return;
       }
@@ -595,6 +599,15 @@ export class Registration {
         this.onBadMessage(ua, `2xx to REGISTER without our binding: "${firstLine()}"`);
       }
     };
+  }
+
+  /** A request sip.js cannot parse is answered 400 rather than left to time out at the sender. */
+  private answerUnparsable(ua: UserAgent, raw: string): void {
+    const response = badRequestResponse(raw, this.options.userAgentString);
+    if (response === null) return;
+    ua.transport.send(response).catch((err: unknown) => {
+      this.options.logger.debug(`registration: 400 to an unreadable request not sent: ${messageOf(err)}`);
+    });
   }
 
   private takeUpdate(ua: UserAgent, message: Core.IncomingRequestMessage): boolean {

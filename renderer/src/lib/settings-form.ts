@@ -1,7 +1,7 @@
 // The settings form's values and their conversion to and from the contract's Settings. Pure, so
 // the conversion is unit-tested without a DOM.
 import { MAX_ACCOUNTS } from '../../../preload/contract.ts';
-import type { AccountId, AccountSettings, CrmAutoOpen, DtmfMode, HeadsetKey, IceServer, Locale, Ringtone, Settings, SettingsView } from '../../../preload/contract.ts';
+import type { AccountId, AccountSettings, CallSettings, CrmAutoOpen, DtmfMode, HeadsetKey, IceServer, Locale, Ringtone, Settings, SettingsView } from '../../../preload/contract.ts';
 
 /** One account as the form edits it. */
 export interface AccountFormValues {
@@ -27,6 +27,7 @@ export interface SettingsFormValues {
   /** Calls at once, 1 to 8. */
   maxLines: number;
   callWaitingTone: boolean;
+  incomingTransfer: CallSettings['incomingTransfer'];
   inputDeviceId: string;
   outputDeviceId: string;
   /** Outputs the ringtone plays on ('' for the system default); at least one. */
@@ -55,6 +56,7 @@ export const CRM_PLACEHOLDERS = ['{e164}', '{number}', '{digits}', '{name}', '{c
 export const FIELD_PATHS = {
   maxLines: 'calls.maxLines',
   callWaitingTone: 'calls.callWaitingTone',
+  incomingTransfer: 'calls.incomingTransfer',
   inputDeviceId: 'audio.inputDeviceId',
   outputDeviceId: 'audio.outputDeviceId',
   ringDeviceIds: 'audio.ringDeviceIds',
@@ -150,6 +152,7 @@ export function formFromSettings(view: SettingsView): SettingsFormValues {
     accounts: view.accounts.length > 0 ? view.accounts.map(accountForm) : [emptyAccountForm(newAccountId([]))],
     maxLines: view.calls.maxLines,
     callWaitingTone: view.calls.callWaitingTone,
+    incomingTransfer: view.calls.incomingTransfer,
     inputDeviceId: view.audio.inputDeviceId,
     outputDeviceId: view.audio.outputDeviceId,
     ringDeviceIds: [...view.audio.ringDeviceIds],
@@ -214,7 +217,7 @@ export function settingsFromForm(
   });
   const settings: Settings = {
     accounts,
-    calls: { maxLines: form.maxLines, callWaitingTone: form.callWaitingTone },
+    calls: { maxLines: form.maxLines, callWaitingTone: form.callWaitingTone, incomingTransfer: form.incomingTransfer },
     audio: {
       inputDeviceId: form.inputDeviceId,
       outputDeviceId: form.outputDeviceId,

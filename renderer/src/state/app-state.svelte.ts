@@ -140,6 +140,21 @@ export class CallsState {
   mute(callId: string, muted: boolean): Promise<boolean> {
     return this.#act(callId, this.#api.invoke('calls:mute', { callId, muted }));
   }
+  /** Blind transfer of the call to `target`. */
+  transfer(callId: string, target: string): Promise<boolean> {
+    return this.#act(callId, this.#api.invoke('calls:transfer', { callId, target }));
+  }
+  /** Attended transfer: the call goes on hold and `target` is called first. */
+  consult(callId: string, target: string): Promise<boolean> {
+    return this.#act(callId, this.#api.invoke('calls:consult', { callId, target }));
+  }
+  /** From the consultation call: hand the held call over to its party. */
+  completeTransfer(callId: string): Promise<boolean> {
+    return this.#act(callId, this.#api.invoke('calls:completeTransfer', { callId }));
+  }
+  answerTransfer(callId: string, accept: boolean): Promise<boolean> {
+    return this.#act(callId, this.#api.invoke('calls:answerTransfer', { callId, accept }));
+  }
   dtmf(callId: string, tones: string): Promise<boolean> {
     this.tonesSent[callId] = ((this.tonesSent[callId] ?? '') + tones).slice(-24);
     return this.#act(callId, this.#api.invoke('calls:dtmf', { callId, tones }));

@@ -92,6 +92,22 @@ export function createFakeCore(options: CoreOptions): FakeCore {
       record('calls:dtmf', args, sender);
       return null;
     },
+    'calls:transfer': async (args, sender) => {
+      record('calls:transfer', args, sender);
+      return cannedCall;
+    },
+    'calls:consult': async (args, sender) => {
+      record('calls:consult', args, sender);
+      return cannedCall;
+    },
+    'calls:completeTransfer': async (args, sender) => {
+      record('calls:completeTransfer', args, sender);
+      return cannedCall;
+    },
+    'calls:answerTransfer': async (args, sender) => {
+      record('calls:answerTransfer', args, sender);
+      return cannedCall;
+    },
     'history:query': async (args, sender) => {
       record('history:query', args, sender);
       return { rows: [], hasMore: false };

@@ -47,7 +47,7 @@ describe('defaults', () => {
     });
     expect(defaultSettings()).toEqual({
       accounts: [],
-      calls: { maxLines: 4, callWaitingTone: true },
+      calls: { maxLines: 4, callWaitingTone: true, incomingTransfer: 'accept' },
       audio: { inputDeviceId: '', outputDeviceId: '', ringDeviceIds: [''] },
       ui: { locale: 'auto' },
       headsets: { enabled: true, ignored: [] },
