@@ -307,6 +307,8 @@ export const Call = z.object({
   referOffer: z.object({ target: z.string().max(1024), by: z.string().max(256) }).nullable(),
   /** This call was placed because the party named here transferred us (REFER). */
   referredBy: z.string().max(256).nullable(),
+  /** The calls of a conference share this id: each party hears the user and every other party. */
+  conferenceId: z.string().nullable(),
 });
 export type Call = z.infer<typeof Call>;
 
@@ -596,6 +598,11 @@ export const MediaRequest = z.discriminatedUnion('op', [
     interToneGap: z.number().int().min(30).max(6000).optional(),
   }),
   z.object({ op: z.literal('setMuted'), mediaId: MediaId, muted: z.boolean() }),
+  /**
+   * Conference mixing: what this call sends is the microphone plus the remote audio of the calls
+   * with these media ids (the other parties); an empty list sends the microphone alone again.
+   */
+  z.object({ op: z.literal('mix'), mediaId: MediaId, with: z.array(MediaId).max(8) }),
   z.object({ op: z.literal('close'), mediaId: MediaId }),
 ]);
 export type MediaRequest = z.infer<typeof MediaRequest>;
@@ -609,6 +616,7 @@ export const MediaResults = {
   rollbackDescription: z.null(),
   sendDtmf: z.boolean(),
   setMuted: z.null(),
+  mix: z.null(),
   close: z.null(),
 } satisfies Record<MediaOp, z.ZodType>;
 export type MediaResult<O extends MediaOp> = z.infer<(typeof MediaResults)[O]>;
@@ -653,6 +661,10 @@ export const commands = {
   'calls:consult': { args: CallRef.extend({ target: z.string().max(256) }), result: Call },
   /** Attended transfer, step two, from the consultation call: its party replaces us (REFER with Replaces). */
   'calls:completeTransfer': { args: CallRef, result: Call },
+  /** Joins established calls into one conference (3-way and more): everyone hears everyone. */
+  'calls:merge': { args: z.object({ callIds: z.array(z.string().min(1).max(64)).min(2).max(8) }), result: z.array(Call) },
+  /** Takes a conference apart: this call stays with the user, the others go on hold. */
+  'calls:split': { args: CallRef, result: z.array(Call) },
   /** The answer to a transfer the other party asked for (when settings say to ask). */
   'calls:answerTransfer': { args: CallRef.extend({ accept: z.boolean() }), result: Call },
   'calls:dtmf': {

@@ -211,6 +211,8 @@ export function createCore(options: CoreOptions): Core {
     'calls:transfer': ({ callId, target }) => calls.transfer(callId, target),
     'calls:consult': ({ callId, target }) => settled(() => calls.consult(callId, target)),
     'calls:completeTransfer': ({ callId }) => settled(() => calls.completeTransfer(callId)),
+    'calls:merge': ({ callIds }) => calls.merge(callIds),
+    'calls:split': ({ callId }) => calls.split(callId),
     'calls:answerTransfer': ({ callId, accept }) => settled(() => calls.answerTransfer(callId, accept)),
     'history:query': (query) => history.query(query),
     'history:update': ({ id, ...change }) => history.update(id, change),

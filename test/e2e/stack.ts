@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { HidTransport } from '../../main/core/hid/hid-transport.ts';
+import type { MediaStats } from '../../renderer/src/media/call-media.ts';
 import { startWebHost, type WebHost } from '../../main/web/web-host.ts';
 import { createHistoryStore } from '../../main/host/history/create-history-store.ts';
 import { createConsoleLogger } from '../../main/host/console-logger.ts';
@@ -27,17 +28,7 @@ export interface Stack {
 }
 
 /** What the media engine reports per call (window.__hookswitchMedia.stats()). */
-export interface MediaStats {
-  callId: string;
-  bytesReceived: number;
-  bytesSent: number;
-  /** False while the call is muted: the microphone track is disabled. */
-  micEnabled: boolean;
-  /** Tones the RTCDTMFSender actually played, in order. */
-  dtmfSent: string;
-  /** True while a real microphone track is on the sender (not the silent stand-in, not on hold). */
-  micLive: boolean;
-}
+export type { MediaStats };
 
 export interface StackOptions {
   kamailio?: KamailioOptions;

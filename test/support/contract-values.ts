@@ -23,6 +23,7 @@ export function makeCall(patch: Partial<Call> = {}): Call {
     consultFor: null,
     referOffer: null,
     referredBy: null,
+    conferenceId: null,
     ...patch,
   };
 }

@@ -23,6 +23,8 @@ export interface MediaSession {
   localSdps: string[];
   dtmf: string[];
   muted: boolean;
+  /** Conference: the media ids whose remote audio this call sends mixed with the microphone. */
+  mixedWith: string[];
   closed: boolean;
   /** WebRTC's signalling state, which decides whether getDescription makes an offer or an answer. */
   signalling: 'stable' | 'have-local-offer' | 'have-remote-offer';
@@ -103,6 +105,7 @@ export class FakeMediaEngine {
         localSdps: [],
         dtmf: [],
         muted: false,
+        mixedWith: [],
         closed: false,
         signalling: 'stable',
       });
@@ -138,6 +141,9 @@ export class FakeMediaEngine {
         return { ok: true, value: true };
       case 'setMuted':
         session.muted = request.muted;
+        return { ok: true, value: null };
+      case 'mix':
+        session.mixedWith = [...request.with];
         return { ok: true, value: null };
       case 'close':
         session.closed = true;

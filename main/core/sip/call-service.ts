@@ -266,13 +266,18 @@ export class CallService {
     if (record.call.state !== 'established') {
       throw new AppError('invalid-call-state', `cannot ${hold ? 'hold' : 'resume'} a call in state ${record.call.state}`);
     }
-    if (record.call.held === hold) return structuredClone(record.call);
+    // A conference is held and resumed as a whole.
+    const group = this.groupOf(record);
+    if (group.every((r) => r.call.held === hold)) return structuredClone(record.call);
     if (!hold) await this.holdOthers(record);
-    await this.reinvite(record, { hold });
-    if (record.session.state !== SessionState.Established) {
-      throw new AppError('media-failed', 'the call ended while changing hold');
+    for (const member of group) {
+      if (member.call.held === hold || member.call.state !== 'established') continue;
+      await this.reinvite(member, { hold });
+      if (member.session.state !== SessionState.Established) {
+        throw new AppError('media-failed', 'the call ended while changing hold');
+      }
+      member.call.held = hold;
     }
-    record.call.held = hold;
     this.emit();
     return structuredClone(record.call);
   }
@@ -291,17 +296,101 @@ export class CallService {
     throw new AppError('invalid-call-state', 'flash needs an established call');
   }
 
+  /** Mutes the microphone on the call, or on every call of its conference (one microphone for all). */
   async mute(callId: string, muted: boolean): Promise<Call> {
     const record = this.get(callId);
-    const live = record.call.state === 'established' || record.call.state === 'answering';
-    if (!live || !record.sdh) throw new AppError('invalid-call-state', `cannot mute a call in state ${record.call.state}`);
-    if (record.call.muted === muted) return structuredClone(record.call);
-    await record.sdh.setMuted(muted);
-    if (record.call.state !== 'ended') {
-      record.call.muted = muted;
-      this.emit();
+    const live = (r: CallRecord): boolean => (r.call.state === 'established' || r.call.state === 'answering') && r.sdh !== null;
+    if (!live(record)) throw new AppError('invalid-call-state', `cannot mute a call in state ${record.call.state}`);
+    const group = this.groupOf(record).filter(live);
+    if (group.every((r) => r.call.muted === muted)) return structuredClone(record.call);
+    for (const member of group) {
+      if (member.call.muted === muted || !member.sdh) continue;
+      await member.sdh.setMuted(muted);
+      if (member.call.state !== 'ended') member.call.muted = muted;
     }
+    this.emit();
     return structuredClone(record.call);
+  }
+
+
+  // -------------------------------------------------------------------------------------------
+  // Conference: the media engine mixes, so each party hears the user and every other party.
+
+  /** Joins established calls (and the conferences they are in) into one conference, off hold. */
+  async merge(callIds: string[]): Promise<Call[]> {
+    const picked = [...new Set(callIds)].map((id) => this.get(id));
+    for (const r of picked) {
+      if (r.call.state !== 'established') throw new AppError('invalid-call-state', `cannot merge a call in state ${r.call.state}`);
+      const t = r.call.transfer?.state;
+      if (t === 'trying' || t === 'ringing') throw new AppError('invalid-call-state', 'a call being transferred cannot be merged');
+    }
+    const members = [...new Set(picked.flatMap((r) => this.groupOf(r)))];
+    if (members.length < 2) throw new AppError('invalid-call-state', 'a conference needs two calls');
+    if (members.length > this.maxLines()) throw new AppError('too-many-calls', 'more calls than lines');
+    const conferenceId = members.find((r) => r.call.conferenceId !== null)?.call.conferenceId ?? `conf-${this.newCallId()}`;
+    for (const r of members) r.call.conferenceId = conferenceId;
+    // Everyone off hold; resuming one member holds nobody of its own conference.
+    const first = members[0];
+    if (first) await this.hold(first.call.id, false);
+    // One microphone for the conference: muted on one leg means muted on all.
+    if (members.some((r) => r.call.muted)) await this.mute(members[0]?.call.id ?? '', true);
+    await this.applyMix(conferenceId);
+    this.emit();
+    return members.map((r) => structuredClone(r.call));
+  }
+
+  /** Takes the call's conference apart: this call stays with the user, the others go on hold. */
+  async split(callId: string): Promise<Call[]> {
+    const record = this.get(callId);
+    if (record.call.conferenceId === null) throw new AppError('invalid-call-state', 'the call is not in a conference');
+    const members = this.groupOf(record);
+    for (const r of members) r.call.conferenceId = null;
+    await Promise.all(members.map((r) => this.unmix(r)));
+    this.emit();
+    await this.holdOthers(record);
+    return members.map((r) => structuredClone(r.call));
+  }
+
+  /** The calls of the record's conference (itself among them), or just the record. */
+  private groupOf(record: CallRecord): CallRecord[] {
+    const id = record.call.conferenceId;
+    if (id === null) return [record];
+    return [...this.records.values()].filter((r) => r.call.conferenceId === id && r.call.state !== 'ended');
+  }
+
+  /** Tells the media engine, for each member, whose audio to mix into what it sends. */
+  private async applyMix(conferenceId: string): Promise<void> {
+    const members = [...this.records.values()].filter((r) => r.call.conferenceId === conferenceId && r.call.state !== 'ended');
+    await Promise.all(
+      members.map(async (r) => {
+        const others = members.filter((o) => o !== r && o.sdh !== null).map((o) => o.sdh?.mediaId ?? '');
+        await r.sdh?.setMix(others).catch((err: unknown) => {
+          this.options.logger.warn(`call ${r.call.id}: mixing failed: ${messageOf(err)}`);
+        });
+      }),
+    );
+  }
+
+  private async unmix(record: CallRecord): Promise<void> {
+    if (record.call.state === 'ended') return;
+    await record.sdh?.setMix([]).catch((err: unknown) => {
+      this.options.logger.warn(`call ${record.call.id}: unmixing failed: ${messageOf(err)}`);
+    });
+  }
+
+  /** A conference leg ended: the rest go on mixing, or one left becomes an ordinary call. */
+  private leaveConference(record: CallRecord): void {
+    const id = record.call.conferenceId;
+    if (id === null) return;
+    const rest = [...this.records.values()].filter((r) => r !== record && r.call.conferenceId === id && r.call.state !== 'ended');
+    if (rest.length <= 1) {
+      for (const r of rest) {
+        r.call.conferenceId = null;
+        void this.unmix(r);
+      }
+      return;
+    }
+    void this.applyMix(id);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -367,6 +456,7 @@ export class CallService {
     if (record.call.state !== 'established') throw new AppError('invalid-call-state', `cannot transfer a call in state ${record.call.state}`);
     const state = record.call.transfer?.state;
     if (state === 'trying' || state === 'ringing') throw new AppError('invalid-call-state', 'a transfer is already in progress');
+    if (record.call.conferenceId !== null) throw new AppError('invalid-call-state', 'split the conference before transferring');
     return record;
   }
 
@@ -629,9 +719,21 @@ export class CallService {
     return this.options.settings().calls.maxLines;
   }
 
-  /** Puts every other established call that is not on hold on hold (before answering, dialling or resuming `except`). */
+  /**
+   * Puts every other established call that is not on hold on hold (before answering, dialling or
+   * resuming `except`); the calls of `except`'s own conference stay, another conference is held
+   * as a whole.
+   */
   private async holdOthers(except: CallRecord): Promise<void> {
-    const active = [...this.records.values()].filter((r) => r !== except && r.call.state === 'established' && !r.call.held);
+    const mates = new Set(this.groupOf(except));
+    const seen = new Set<string>();
+    const active = [...this.records.values()].filter((r) => {
+      if (mates.has(r) || r.call.state !== 'established' || r.call.held) return false;
+      const group = r.call.conferenceId ?? r.call.id;
+      if (seen.has(group)) return false;
+      seen.add(group);
+      return true;
+    });
     await Promise.all(
       active.map((r) =>
         this.hold(r.call.id, true).catch((err: unknown) => {
@@ -678,6 +780,7 @@ export class CallService {
         consultFor: null,
         referOffer: null,
         referredBy: null,
+        conferenceId: null,
       },
       session,
       sdh: null,
@@ -775,6 +878,8 @@ export class CallService {
     record.call.endReason = reason;
     record.call.endStatus = status;
     record.call.referOffer = null;
+    this.leaveConference(record);
+    record.call.conferenceId = null;
     this.clearTransferTimer(record);
     if (record.pendingReferral) {
       this.declineReferral(record, record.pendingReferral);

@@ -153,6 +153,13 @@ export class ProxySessionDescriptionHandler implements SessionDescriptionHandler
     await this.media.request({ op: 'setMuted', mediaId: this.mediaId, muted });
   }
 
+  /** Conference mixing: this call sends the microphone plus these other calls' remote audio. */
+  async setMix(withMediaIds: string[]): Promise<void> {
+    if (this.closed) return;
+    await this.ready;
+    await this.media.request({ op: 'mix', mediaId: this.mediaId, with: withMediaIds });
+  }
+
   /** Synchronous in sip.js: the engine closes the peer connection in its own time. */
   close(): void {
     if (this.closed) return;

@@ -7,6 +7,7 @@
 // the sender (no renegotiation). Hold takes the track off the sender; mute disables it.
 import type { Web } from 'sip.js';
 import type { AudioSettings } from '../../../preload/contract.ts';
+import { CallMix, type Mixer } from './mixer.ts';
 import type { SilentSource } from './silent-source.ts';
 
 export interface MediaStats {
@@ -22,6 +23,8 @@ export interface MediaStats {
   micLive: boolean;
   /** The RFC 4733 tones actually played by the RTCDTMFSender so far, in order. */
   dtmfSent: string;
+  /** In a conference: what the call sends is a mix of the microphone and the other parties. */
+  mixing: boolean;
 }
 
 /** SDH options as they cross the boundary (JSON only); modifiers never do. */
@@ -44,6 +47,10 @@ export class CallMedia {
   private silent: MediaStreamTrack | null = null;
   /** This call's own clone of the microphone, once opened. */
   private mic: MediaStreamTrack | null = null;
+  /** In a conference: the mix this call sends instead of the outgoing track, and what it mixes. */
+  private mix: CallMix | null = null;
+  private mixWith: MediaStream[] = [];
+  private mixer: Mixer | null = null;
   private readonly watchedDtmf = new WeakSet<RTCDTMFSender>();
   /** Ops run one after another per call, in the order main sent them. */
   private chain: Promise<unknown> = Promise.resolve();
@@ -97,7 +104,7 @@ export class CallMedia {
   private async syncSender(): Promise<void> {
     const sender = this.sdh.peerConnection?.getSenders()[0];
     if (!sender || !this.outgoing) return;
-    const wanted = this.held ? null : this.outgoing;
+    const wanted = this.held ? null : (this.mix?.track ?? this.outgoing);
     if (sender.track !== wanted) await sender.replaceTrack(wanted);
     this.releaseSilence();
   }
@@ -146,10 +153,37 @@ export class CallMedia {
         local.getAudioTracks().forEach((t) => { local.removeTrack(t); });
         local.addTrack(track);
         this.outgoing = track;
-        await this.syncSender();
+        // A conference mixes the outgoing track: mix the microphone now instead of the silence.
+        if (this.mix) await this.rebuildMix();
+        else await this.syncSender();
       }
       if (previous && previous !== track) previous.stop();
     });
+  }
+
+  /**
+   * Conference: sends the outgoing track (the microphone; muting it still silences the user)
+   * mixed with these streams, the other parties' audio; none sends the outgoing track alone.
+   */
+  async setMix(others: MediaStream[], mixer: Mixer): Promise<void> {
+    this.mixWith = others;
+    this.mixer = mixer;
+    await this.rebuildMix();
+  }
+
+  private async rebuildMix(): Promise<void> {
+    const old = this.mix;
+    this.mix = null;
+    if (this.mixWith.length > 0 && this.mixer && !this.closed) {
+      this.mix = CallMix.build(this.mixer.running(), this.outgoing, this.mixWith);
+    }
+    await this.syncSender();
+    old?.dispose();
+  }
+
+  /** Whether this call sends a conference mix now (for tests and diagnostics). */
+  get mixing(): boolean {
+    return this.mix !== null;
   }
 
   /** Gives the silent stand-in back once it is neither outgoing nor on the sender. */
@@ -208,6 +242,9 @@ export class CallMedia {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.mix?.dispose();
+    this.mix = null;
+    this.mixWith = [];
     this.sdh.close();
     // The SDH stops only what is on the sender: a track taken off for hold, or a microphone that
     // opened before the SDH asked for media, would keep the microphone open.
@@ -231,6 +268,7 @@ export class CallMedia {
       micEnabled: this.outgoing ? this.outgoing.enabled : !this.muted,
       micLive: false,
       dtmfSent: this.dtmfSent,
+      mixing: this.mix !== null,
     };
     const pc = this.sdh.peerConnection;
     if (!pc) return out;

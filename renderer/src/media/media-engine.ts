@@ -14,6 +14,7 @@ import type { AudioSettings, IceServer, MediaRequest, SettingsView } from '../..
 import type { CommandArgs, RendererApi } from '../lib/api.ts';
 import { CallMedia, type MediaStats } from './call-media.ts';
 import { LocalMedia, type MediaDevicesLike } from './local-media.ts';
+import { Mixer, type MixContextFactory } from './mixer.ts';
 import { SilentSource, type AudioContextFactory } from './silent-source.ts';
 
 type Sdh = Web.SessionDescriptionHandler;
@@ -28,6 +29,8 @@ export interface MediaEngineOptions {
   devices: MediaDevicesLike;
   /** Makes the context of the silent stand-in tracks; defaults to the page's AudioContext. */
   audioContext?: AudioContextFactory;
+  /** Makes the context conferences are mixed in; defaults to the page's AudioContext. */
+  mixContext?: MixContextFactory;
   /** Longest wait for the device list before announcing readiness anyway. */
   warmupTimeoutMs?: number;
   /** A spare older than this is replaced: pooled candidates go stale when the network changes. */
@@ -65,6 +68,7 @@ function errorMessage(err: unknown): string {
 export class MediaEngine {
   private readonly local: LocalMedia;
   private readonly silence: SilentSource;
+  private readonly mixer: Mixer;
   private readonly calls = new Map<string, CallMedia>();
   private readonly bySdh = new Map<Sdh, CallMedia>();
   /** Settles when the call's microphone has opened (or failed to). */
@@ -86,6 +90,7 @@ export class MediaEngine {
   ) {
     this.local = new LocalMedia(options.devices);
     this.silence = new SilentSource(options.audioContext ?? (() => new AudioContext()));
+    this.mixer = new Mixer(options.mixContext ?? (() => new AudioContext()));
     this.warmupTimeoutMs = options.warmupTimeoutMs ?? 2000;
     this.spareMaxAgeMs = options.spareMaxAgeMs ?? 5 * 60_000;
     const loggers = new Core.LoggerFactory();
@@ -117,6 +122,7 @@ export class MediaEngine {
     this.spare = null;
     this.local.stop();
     this.silence.close();
+    this.mixer.close();
   }
 
   /** Whether a microphone is open or opening now (tests check it is not between calls). */
@@ -338,6 +344,17 @@ export class MediaEngine {
       case 'setMuted': {
         this.call(request.mediaId).setMuted(request.muted);
         return null;
+      }
+      case 'mix': {
+        const call = this.call(request.mediaId);
+        const others = request.with.flatMap((id) => {
+          const other = this.calls.get(id);
+          return other ? [other.sdh.remoteMediaStream] : [];
+        });
+        return call.run(async () => {
+          await call.setMix(others, this.mixer);
+          return null;
+        });
       }
       case 'close': {
         const call = this.calls.get(request.mediaId);

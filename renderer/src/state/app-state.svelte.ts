@@ -152,6 +152,14 @@ export class CallsState {
   completeTransfer(callId: string): Promise<boolean> {
     return this.#act(callId, this.#api.invoke('calls:completeTransfer', { callId }));
   }
+  /** Joins the calls into one conference. */
+  async merge(callIds: string[]): Promise<boolean> {
+    const first = callIds[0] ?? '';
+    return this.#act(first, this.#api.invoke('calls:merge', { callIds }));
+  }
+  split(callId: string): Promise<boolean> {
+    return this.#act(callId, this.#api.invoke('calls:split', { callId }));
+  }
   answerTransfer(callId: string, accept: boolean): Promise<boolean> {
     return this.#act(callId, this.#api.invoke('calls:answerTransfer', { callId, accept }));
   }

@@ -157,18 +157,31 @@ const api = {
   sessionState(): string {
     return state.session?.state ?? 'none';
   },
-  async stats(): Promise<{ bytesReceived: number; bytesSent: number; direction: string | null }> {
+  /** What this phone received and sent; audioEnergy is the inbound audio's total energy (what was heard). */
+  async stats(): Promise<{ bytesReceived: number; bytesSent: number; direction: string | null; audioEnergy: number }> {
     const pc = peerConnection();
-    if (!pc) return { bytesReceived: 0, bytesSent: 0, direction: null };
+    if (!pc) return { bytesReceived: 0, bytesSent: 0, direction: null, audioEnergy: 0 };
     const report = await pc.getStats();
     let bytesReceived = 0;
     let bytesSent = 0;
-    report.forEach((s: { type: string; kind?: string; bytesReceived?: number; bytesSent?: number }) => {
-      if (s.type === 'inbound-rtp' && s.kind === 'audio') bytesReceived += s.bytesReceived ?? 0;
+    let audioEnergy = 0;
+    report.forEach((s: { type: string; kind?: string; bytesReceived?: number; bytesSent?: number; totalAudioEnergy?: number }) => {
+      if (s.type === 'inbound-rtp' && s.kind === 'audio') {
+        bytesReceived += s.bytesReceived ?? 0;
+        audioEnergy += s.totalAudioEnergy ?? 0;
+      }
       if (s.type === 'outbound-rtp' && s.kind === 'audio') bytesSent += s.bytesSent ?? 0;
     });
     const m = /a=(sendrecv|sendonly|recvonly|inactive)/.exec(pc.currentLocalDescription?.sdp ?? '');
-    return { bytesReceived, bytesSent, direction: m?.[1] ?? null };
+    return { bytesReceived, bytesSent, direction: m?.[1] ?? null, audioEnergy };
+  },
+  /** Mutes this phone's microphone (the track keeps sending, silence). */
+  mute(on: boolean): void {
+    peerConnection()
+      ?.getSenders()
+      .forEach((sender) => {
+        if (sender.track) sender.track.enabled = !on;
+      });
   },
   invites: (): typeof state.invites => state.invites,
   infos: (): string[] => state.infos,

@@ -36,6 +36,13 @@ export function createFakeCore(options: CoreOptions): FakeCore {
     record(command, args, sender);
     throw new AppError('history-unavailable', 'no history in the fake core');
   };
+  /** A command that only needs recording and answers with the canned call. */
+  const answersCall =
+    (command: string) =>
+    (args: unknown, sender: SenderInfo): Promise<Call> => {
+      record(command, args, sender);
+      return Promise.resolve(cannedCall);
+    };
   // Handlers are async in the contract; these answer at once, so eslint's require-await is moot here.
   /* eslint-disable @typescript-eslint/require-await */
   const handlers: Handlers = {
@@ -92,21 +99,17 @@ export function createFakeCore(options: CoreOptions): FakeCore {
       record('calls:dtmf', args, sender);
       return null;
     },
-    'calls:transfer': async (args, sender) => {
-      record('calls:transfer', args, sender);
-      return cannedCall;
+    'calls:transfer': answersCall('calls:transfer'),
+    'calls:consult': answersCall('calls:consult'),
+    'calls:completeTransfer': answersCall('calls:completeTransfer'),
+    'calls:answerTransfer': answersCall('calls:answerTransfer'),
+    'calls:merge': async (args, sender) => {
+      record('calls:merge', args, sender);
+      return [cannedCall];
     },
-    'calls:consult': async (args, sender) => {
-      record('calls:consult', args, sender);
-      return cannedCall;
-    },
-    'calls:completeTransfer': async (args, sender) => {
-      record('calls:completeTransfer', args, sender);
-      return cannedCall;
-    },
-    'calls:answerTransfer': async (args, sender) => {
-      record('calls:answerTransfer', args, sender);
-      return cannedCall;
+    'calls:split': async (args, sender) => {
+      record('calls:split', args, sender);
+      return [cannedCall];
     },
     'history:query': async (args, sender) => {
       record('history:query', args, sender);

@@ -212,3 +212,72 @@ describe('the other side', () => {
     expect(calls().some((c) => c.remote.number === '6666')).toBe(false);
   });
 });
+
+describe('conference', () => {
+  /** The last mix the core asked for each call's media, by call id. */
+  function mixes(): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    for (const r of h.media.requests) if (r.op === 'mix') out[r.mediaId.split('.')[0] ?? ''] = r.with.map((m) => m.split('.')[0] ?? '');
+    return out;
+  }
+
+  it('merges two calls (both off hold, each mixed with the other), holds and mutes them together, splits them', async () => {
+    await ready();
+    answerReinvites();
+    const a = await answeredCall('3001');
+    const b = await answeredCall('3002');
+    expect(byNumber('3001')!.held).toBe(true);
+
+    const merged = await h.core.handlers['calls:merge']({ callIds: [a.call.id, b.call.id] }, sender);
+    expect(merged).toHaveLength(2);
+    const conf = byNumber('3001')!.conferenceId;
+    expect(conf).not.toBeNull();
+    expect(byNumber('3002')!.conferenceId).toBe(conf);
+    expect([byNumber('3001')!.held, byNumber('3002')!.held]).toEqual([false, false]);
+    expect(mixes()).toEqual({ [a.call.id]: [b.call.id], [b.call.id]: [a.call.id] });
+
+    // Hold and mute act on the conference as a whole.
+    await h.core.handlers['calls:hold']({ callId: a.call.id, hold: true }, sender);
+    expect([byNumber('3001')!.held, byNumber('3002')!.held]).toEqual([true, true]);
+    await h.core.handlers['calls:hold']({ callId: b.call.id, hold: false }, sender);
+    expect([byNumber('3001')!.held, byNumber('3002')!.held]).toEqual([false, false]);
+    await h.core.handlers['calls:mute']({ callId: b.call.id, muted: true }, sender);
+    expect([byNumber('3001')!.muted, byNumber('3002')!.muted]).toEqual([true, true]);
+
+    // Split: the chosen call stays with the user, the other goes on hold; neither is mixed.
+    await h.core.handlers['calls:split']({ callId: b.call.id }, sender);
+    expect([byNumber('3001')!.conferenceId, byNumber('3002')!.conferenceId]).toEqual([null, null]);
+    expect([byNumber('3001')!.held, byNumber('3002')!.held]).toEqual([true, false]);
+    expect(mixes()).toEqual({ [a.call.id]: [], [b.call.id]: [] });
+  });
+
+  it('a leg that hangs up leaves the others mixed; the last one left is an ordinary call', async () => {
+    await ready();
+    answerReinvites();
+    const a = await answeredCall('3001');
+    const b = await answeredCall('3002');
+    const c = await answeredCall('3003');
+    await h.core.handlers['calls:merge']({ callIds: [a.call.id, b.call.id, c.call.id] }, sender);
+    expect(mixes()[a.call.id]?.sort()).toEqual([b.call.id, c.call.id].sort());
+
+    server.bye(c.dialog);
+    await h.events.until('third leg gone', () => byNumber('3003') === undefined);
+    await h.events.until('remixed', () => mixes()[a.call.id]?.length === 1);
+    expect(mixes()).toMatchObject({ [a.call.id]: [b.call.id], [b.call.id]: [a.call.id] });
+
+    await h.core.handlers['calls:hangup']({ callId: b.call.id }, sender);
+    await h.events.until('unmixed', () => mixes()[a.call.id]?.length === 0);
+    expect(byNumber('3001')).toMatchObject({ conferenceId: null, state: 'established', held: false });
+  });
+
+  it('refuses to merge a call that is not connected, or one call alone', async () => {
+    await ready();
+    answerReinvites();
+    const a = await answeredCall('3001');
+    server.invite({ from: '<sip:3002@127.0.0.1>', sdp: FIXED_SDP });
+    await h.events.until('ringing', () => byNumber('3002')?.state === 'incoming');
+    await expect(h.core.handlers['calls:merge']({ callIds: [a.call.id, byNumber('3002')!.id] }, sender)).rejects.toMatchObject({ code: 'invalid-call-state' });
+    await expect(h.core.handlers['calls:merge']({ callIds: [a.call.id, a.call.id] }, sender)).rejects.toMatchObject({ code: 'invalid-call-state' });
+    await expect(h.core.handlers['calls:split']({ callId: a.call.id }, sender)).rejects.toMatchObject({ code: 'invalid-call-state' });
+  });
+});

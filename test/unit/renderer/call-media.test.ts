@@ -4,7 +4,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Web } from 'sip.js';
 import { CallMedia } from '../../../renderer/src/media/call-media.ts';
 import { SilentSource } from '../../../renderer/src/media/silent-source.ts';
-import { FakeAudioContext, FakeStream, FakeTrack } from './media-fakes.ts';
+import { FakeAudioContext, FakeMixContext, FakeStream, FakeTrack } from './media-fakes.ts';
+import { Mixer } from '../../../renderer/src/media/mixer.ts';
 
 class FakeSender {
   constructor(public track: FakeTrack | null) {}
@@ -186,5 +187,67 @@ describe('CallMedia', () => {
     const second = new FakeTrack('default');
     await call.useMicrophone(second as unknown as MediaStreamTrack);
     expect(sender().track).toBe(second);
+  });
+});
+
+describe('CallMedia in a conference', () => {
+  let sdh: FakeSdh;
+  let call: CallMedia;
+  let mixContext: FakeMixContext;
+  let mixer: Mixer;
+
+  beforeEach(() => {
+    vi.stubGlobal('MediaStream', FakeStream);
+    vi.stubGlobal('Audio', FakeAudio);
+    sdh = new FakeSdh();
+    const context = new FakeAudioContext();
+    call = new CallMedia('m1', 'c1', sdh as unknown as Web.SessionDescriptionHandler, AUDIO, 300, new SilentSource(() => context));
+    sdh.factory = () => call.outgoingStream() as unknown as FakeStream | null;
+    mixContext = new FakeMixContext();
+    mixer = new Mixer(() => mixContext);
+  });
+
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it('sends the microphone mixed with the other parties, and the microphone alone again after', async () => {
+    const mic = new FakeTrack('mic');
+    await call.useMicrophone(mic as unknown as MediaStreamTrack);
+    await call.run(() => call.getDescription(undefined));
+    const bob = new FakeStream([new FakeTrack('bob')]);
+    const carol = new FakeStream([new FakeTrack('carol')]);
+    await call.setMix([bob, carol] as unknown as MediaStream[], mixer);
+    const mix = mixContext.mixes[0]!;
+    expect(sdh.peerConnection?.senders[0]?.track).toBe(mix.track);
+    expect(mix.inputs.map((s) => s.getAudioTracks()[0]?.label)).toEqual(['mic', 'bob', 'carol']);
+    expect(mixContext.resumes).toBe(1);
+    expect((await call.stats()).mixing).toBe(true);
+
+    // Muting silences the microphone's input; the others still go through.
+    call.setMuted(true);
+    expect(mic.enabled).toBe(false);
+    expect(mix.track.enabled).toBe(true);
+
+    await call.setMix([], mixer);
+    expect(sdh.peerConnection?.senders[0]?.track).toBe(mic);
+    expect(mix.disconnected).toBe(true);
+    expect(mix.track.readyState).toBe('ended');
+    expect((await call.stats()).mixing).toBe(false);
+  });
+
+  it('on hold nothing is sent, mix or not; a microphone that opens later joins the mix', async () => {
+    await call.run(() => call.getDescription(undefined));
+    await call.setMix([new FakeStream([new FakeTrack('bob')])] as unknown as MediaStream[], mixer);
+    expect(mixContext.mixes[0]!.inputs[0]?.getAudioTracks()[0]?.label).toBe('silence');
+    const mic = new FakeTrack('mic');
+    await call.useMicrophone(mic as unknown as MediaStreamTrack);
+    expect(mixContext.mixes).toHaveLength(2);
+    expect(mixContext.mixes[1]!.inputs[0]?.getAudioTracks()[0]).toBe(mic);
+    expect(mixContext.mixes[0]!.disconnected).toBe(true);
+    await call.run(() => call.getDescription({ hold: true }));
+    expect(sdh.peerConnection?.senders[0]?.track).toBeNull();
+    call.close();
+    expect(mixContext.mixes[1]!.disconnected).toBe(true);
   });
 });

@@ -88,3 +88,40 @@ export class FakeAudioContext implements AudioContextLike {
     };
   }
 }
+
+/** An AudioContext for conference mixes: records which streams went into which destination. */
+export class FakeMixContext {
+  state: 'running' | 'suspended' | 'closed' = 'suspended';
+  /** Per destination made: the streams connected into it, and whether it was taken down. */
+  readonly mixes: { track: FakeTrack; inputs: FakeStream[]; disconnected: boolean }[] = [];
+  resumes = 0;
+  resume(): Promise<void> {
+    this.resumes++;
+    this.state = 'running';
+    return Promise.resolve();
+  }
+  close(): Promise<void> {
+    this.state = 'closed';
+    return Promise.resolve();
+  }
+  createMediaStreamDestination(): { stream: MediaStream; disconnect(): void } {
+    const mix = { track: new FakeTrack('mix'), inputs: [] as FakeStream[], disconnected: false };
+    this.mixes.push(mix);
+    return {
+      stream: new FakeStream([mix.track]) as unknown as MediaStream,
+      disconnect: () => {
+        mix.disconnected = true;
+      },
+    };
+  }
+  createMediaStreamSource(stream: MediaStream): { connect(node: unknown): unknown; disconnect(): void } {
+    return {
+      connect: (node: unknown) => {
+        // Sources connect only to the destination made just before them.
+        this.mixes.at(-1)?.inputs.push(stream as unknown as FakeStream);
+        return node;
+      },
+      disconnect: () => undefined,
+    };
+  }
+}
