@@ -28,6 +28,7 @@ export const ErrorCode = z.enum([
   'history-unavailable', // the history database could not be opened
   'transfer-failed', // the transfer target refused or never answered; the call is back with the user
   'crm-not-configured', // no CRM URL template, or it gives no URL for this call
+  'no-voicemail', // the account has no voicemail number and the server announced none
   'invalid-call-state', // e.g. answer on an outgoing call
   'media-unavailable', // no media engine is attached (renderer not ready)
   'media-failed',
@@ -58,6 +59,7 @@ export const SettingsFieldError = z.enum([
   'invalid-crm-template', // not an http(s) URL once filled in, or an unknown placeholder
   'duplicate-account', // two accounts with the same id
   'no-such-account', // a password for an account the settings do not have
+  'invalid-number', // a forwarding target or voicemail number that cannot be dialled
 ]);
 export type SettingsFieldError = z.infer<typeof SettingsFieldError>;
 
@@ -84,6 +86,18 @@ export type AccountId = z.infer<typeof AccountId>;
 export const Ringtone = z.enum(['classic', 'chime', 'pulse']);
 export type Ringtone = z.infer<typeof Ringtone>;
 
+export const AutoAnswerMode = z.enum(['off', 'always', 'when-asked']);
+export type AutoAnswerMode = z.infer<typeof AutoAnswerMode>;
+
+export const ForwardSettings = z.object({
+  /** busy: the user is on another call or every line is in use; no-answer: after noAnswerS seconds. */
+  mode: z.enum(['off', 'always', 'busy', 'no-answer']),
+  /** A number or SIP address. */
+  target: z.string().max(256),
+  noAnswerS: z.number().int().min(5).max(120),
+});
+export type ForwardSettings = z.infer<typeof ForwardSettings>;
+
 /** One SIP account. The password is never part of it: it lives in the SecretStore. */
 export const AccountSettings = z.object({
   id: AccountId,
@@ -98,6 +112,12 @@ export const AccountSettings = z.object({
   registerOnStart: z.boolean(),
   /** What this account's calls ring with, so the user hears which line is ringing. */
   ringtone: Ringtone,
+  /** Dialled by the voicemail button; '' uses the Message-Account the server announces. */
+  voicemailNumber: z.string().max(64),
+  /** Answer incoming calls by themselves: never, always, or when the caller asks (intercom, paging). */
+  autoAnswer: AutoAnswerMode,
+  /** Client-side call forwarding (a 302 to the caller's proxy): always, when busy, or unanswered. */
+  forward: ForwardSettings,
 });
 export type AccountSettings = z.infer<typeof AccountSettings>;
 
@@ -164,6 +184,10 @@ export const CallSettings = z.object({
   callWaitingTone: z.boolean(),
   /** When the other party transfers us (REFER): follow at once, or ask first. */
   incomingTransfer: z.enum(['accept', 'ask']),
+  /** Do not disturb: incoming calls are refused with dndStatus (and still recorded as missed). */
+  dnd: z.boolean(),
+  /** 486 Busy Here, 480 Temporarily Unavailable or 603 Decline. */
+  dndStatus: z.union([z.literal(486), z.literal(480), z.literal(603)]),
 });
 export type CallSettings = z.infer<typeof CallSettings>;
 
@@ -230,6 +254,16 @@ export const AccountStatus = z.object({
   retryAt: z.number().nullable(),
   /** How many automatic attempts have failed in a row. */
   attempts: z.number().int(),
+  /** Message waiting (MWI, RFC 3842) as the server last said; null until it said anything. */
+  voicemail: z
+    .object({
+      waiting: z.boolean(),
+      newMessages: z.number().int().min(0),
+      oldMessages: z.number().int().min(0),
+      /** Where the messages are (the server's Message-Account), when it said. */
+      messageAccount: z.string().max(512).nullable(),
+    })
+    .nullable(),
 });
 export type AccountStatus = z.infer<typeof AccountStatus>;
 
@@ -257,6 +291,8 @@ export const CallEndReason = z.enum([
   'failed', // anything else, see endStatus
   'media-failed',
   'transferred', // we transferred it and the transfer target answered (NOTIFY 2xx)
+  'do-not-disturb', // refused because do not disturb is on (recorded as missed)
+  'forwarded', // sent on with 302 (settings accounts[].forward)
   'replaced', // an attended transfer replaced it with a call from the transferred party
 ]);
 export type CallEndReason = z.infer<typeof CallEndReason>;
@@ -309,6 +345,12 @@ export const Call = z.object({
   referredBy: z.string().max(256).nullable(),
   /** The calls of a conference share this id: each party hears the user and every other party. */
   conferenceId: z.string().nullable(),
+  /** Answered by itself (settings accounts[].autoAnswer): the UI beeps when it connects. */
+  autoAnswer: z.boolean(),
+  /** Never rang here: refused by do not disturb or forwarded at once. Recorded, not shown. */
+  silent: z.boolean(),
+  /** Where the call was forwarded (302 Contact), when it was. */
+  forwardedTo: z.string().max(1024).nullable(),
 });
 export type Call = z.infer<typeof Call>;
 
@@ -643,6 +685,8 @@ export const commands = {
   },
 
   'accounts:register': { args: AccountRef, result: AccountStatus },
+  /** Calls the account's voicemail (its voicemail number, or the server's Message-Account). */
+  'accounts:callVoicemail': { args: AccountRef, result: Call },
   'accounts:unregister': { args: AccountRef, result: AccountStatus },
 
   /**
@@ -655,6 +699,8 @@ export const commands = {
   'calls:hangup': { args: CallRef, result: Call },
   'calls:hold': { args: CallRef.extend({ hold: z.boolean() }), result: Call },
   'calls:mute': { args: CallRef.extend({ muted: z.boolean() }), result: Call },
+  /** Do not disturb on or off (settings calls.dnd), from the status bar or a shortcut. */
+  'calls:doNotDisturb': { args: z.object({ on: z.boolean() }), result: SettingsView },
   /** Blind transfer (REFER): the call goes to `target`; done when the target answers. */
   'calls:transfer': { args: CallRef.extend({ target: z.string().max(256) }), result: Call },
   /** Attended transfer, step one: the call goes on hold and `target` is called as a consultation. */

@@ -201,6 +201,14 @@ export function createCore(options: CoreOptions): Core {
     },
     'accounts:register': ({ accountId }) => settled(() => accounts.register(accountId)),
     'accounts:unregister': async ({ accountId }) => accounts.unregister(accountId),
+    'accounts:callVoicemail': ({ accountId }) =>
+      settled(() => calls.callVoicemail(accountId, accounts.get(accountId).status.voicemail?.messageAccount ?? null)),
+    'calls:doNotDisturb': async ({ on }) => {
+      const current = settings.settings;
+      const view = await settings.save({ ...current, calls: { ...current.calls, dnd: on } });
+      publish('settings:changed', view);
+      return view;
+    },
     'calls:dial': ({ target, accountId }) => settled(() => calls.dial(target, accountId)),
     'calls:answer': ({ callId }) => calls.answer(callId),
     'calls:reject': ({ callId }) => settled(() => calls.reject(callId)),

@@ -24,6 +24,9 @@ export function makeCall(patch: Partial<Call> = {}): Call {
     referOffer: null,
     referredBy: null,
     conferenceId: null,
+    autoAnswer: false,
+    silent: false,
+    forwardedTo: null,
     ...patch,
   };
 }
@@ -38,5 +41,5 @@ export function makeSettingsView(patch: Partial<SettingsView> = {}): SettingsVie
 }
 
 export function makeAccountStatus(patch: Partial<AccountStatus> = {}): AccountStatus {
-  return { accountId: 'main', label: 'sip:1001@pbx.example.com', state: 'registered', aor: 'sip:1001@pbx.example.com', error: null, retryAt: null, attempts: 0, ...patch };
+  return { accountId: 'main', label: 'sip:1001@pbx.example.com', state: 'registered', aor: 'sip:1001@pbx.example.com', error: null, retryAt: null, attempts: 0, voicemail: null, ...patch };
 }

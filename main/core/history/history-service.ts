@@ -93,6 +93,7 @@ export async function viaStore<T>(run: () => Promise<T>): Promise<T> {
 export function outcomeOf(call: Call): CallOutcome {
   if (call.state !== 'ended') return 'in-progress';
   if (call.endReason === 'transferred') return 'transferred';
+  if (call.endReason === 'forwarded') return 'forwarded';
   if (call.answeredAt !== null) return 'answered';
   if (call.direction === 'incoming') return call.endReason === 'rejected-by-user' ? 'rejected' : 'missed';
   switch (call.endReason) {
@@ -287,6 +288,7 @@ export class HistoryService {
       patch.durationS = call.answeredAt !== null ? Math.max(0, Math.round(((call.endedAt ?? this.options.clock.now()) - call.answeredAt) / 1000)) : null;
       if (outcome === 'missed') patch.unseen = true;
       if (call.transfer?.state === 'done') patch.transferTarget = call.transfer.target.slice(0, 1024);
+      else if (call.forwardedTo !== null) patch.transferTarget = call.forwardedTo.slice(0, 1024);
     }
     if (call.state === 'established' && before.state !== 'established') this.maybeOpenCrm(call, tracked, 'on-answer');
     tracked.written = { state: call.state, answeredAt: call.answeredAt, endedAt: call.endedAt, displayName: call.remote.displayName };

@@ -4,7 +4,7 @@ import type { AccountSettings, Settings } from '../../../preload/contract.ts';
 export function defaultSettings(): Settings {
   return {
     accounts: [],
-    calls: { maxLines: 4, callWaitingTone: true, incomingTransfer: 'accept' },
+    calls: { maxLines: 4, callWaitingTone: true, incomingTransfer: 'accept', dnd: false, dndStatus: 486 },
     audio: { inputDeviceId: '', outputDeviceId: '', ringDeviceIds: [''] },
     ui: { locale: 'auto' },
     headsets: { enabled: true, ignored: [] },
@@ -27,6 +27,9 @@ export function defaultAccount(id: string): AccountSettings {
     iceServers: [],
     registerOnStart: true,
     ringtone: 'classic',
+    voicemailNumber: '',
+    autoAnswer: 'off',
+    forward: { mode: 'off', target: '', noAnswerS: 20 },
   };
 }
 

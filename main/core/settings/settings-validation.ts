@@ -5,6 +5,7 @@ import type { URI } from 'sip.js';
 import type { AccountSettings, IceServer, Settings, SettingsFieldError } from '../../../preload/contract.ts';
 import { isKnownCountry } from '../numbers/phone-number.ts';
 import { templateProblem } from '../numbers/url-template.ts';
+import { parseDialTarget } from '../sip/dial-target.ts';
 import { hasHiddenCharacters } from '../plain-text.ts';
 
 export type FieldErrors = Record<string, string>;
@@ -77,6 +78,24 @@ function accountErrors(account: AccountSettings, prefix: string, errors: FieldEr
     else if (!parseSipUri(account.sipUri)) errors[`${prefix}.sipUri`] = 'invalid-sip-uri' satisfies SettingsFieldError;
   }
   iceServerErrors(account.iceServers, prefix, errors);
+  // Numbers the app dials by itself (forwarding, voicemail) must be dialable, or they fail later.
+  const forward = account.forward;
+  if (forward.mode !== 'off') {
+    if (forward.target.trim() === '') errors[`${prefix}.forward.target`] = 'required' satisfies SettingsFieldError;
+    else if (!isDialable(forward.target, sipUri)) errors[`${prefix}.forward.target`] = 'invalid-number' satisfies SettingsFieldError;
+  }
+  if (account.voicemailNumber.trim() !== '' && !isDialable(account.voicemailNumber, sipUri)) {
+    errors[`${prefix}.voicemailNumber`] = 'invalid-number' satisfies SettingsFieldError;
+  }
+}
+
+function isDialable(target: string, accountSipUri: string): boolean {
+  try {
+    parseDialTarget(target, accountSipUri);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Field path -> reason; empty when the settings may be saved. */

@@ -17,6 +17,7 @@ import type { JsonSdhOptions } from './proxy-sdh.ts';
 import { changedIdentity, remotePartyOf } from './remote-party.ts';
 import { offerHolds } from './sdp-direction.ts';
 import { sipfragStatus } from './sipfrag.ts';
+import { answerAfterRequested } from './auto-answer.ts';
 import type { RemoteParty } from './remote-party.ts';
 
 /** What calls need of the accounts (see Accounts). */
@@ -63,6 +64,8 @@ interface CallRecord {
   consult: CallRecord | null;
   /** The other side's REFER, waiting for the user (settings calls.incomingTransfer 'ask'). */
   pendingReferral: Referral | null;
+  /** Forwarding when unanswered, or answering by itself: what happens to the ringing call, when. */
+  ringTimer: unknown;
 }
 
 /** A call's state read fresh (after an await it may have moved on, whatever TypeScript narrowed). */
@@ -540,6 +543,11 @@ export class CallService {
     this.emit();
   }
 
+  private clearRingTimer(record: CallRecord): void {
+    if (record.ringTimer !== null) this.options.clock.clearTimeout(record.ringTimer);
+    record.ringTimer = null;
+  }
+
   private clearTransferTimer(record: CallRecord): void {
     if (record.transferTimer !== null) this.options.clock.clearTimeout(record.transferTimer);
     record.transferTimer = null;
@@ -640,14 +648,90 @@ export class CallService {
       });
       return;
     }
-    if (this.liveCount() >= this.maxLines()) {
-      this.options.logger.info('calls: INVITE with every line in use; 486 Busy Here');
-      invitation.reject({ statusCode: 486 }).catch((err: unknown) => {
-        this.options.logger.warn(`calls: 486 not sent: ${messageOf(err)}`);
-      });
+    const account = this.accountSettings(accountId);
+    const forward = account?.forward;
+    const remote = remotePartyOf(invitation.request);
+    const talking = [...this.records.values()].some((r) => r.call.state === 'established' || r.call.state === 'answering');
+    const linesFull = this.liveCount() >= this.maxLines();
+    // Forwarding first (the call goes where the user wants it), then do not disturb, then busy.
+    if (account && forward && forward.target.trim() !== '' && (forward.mode === 'always' || (forward.mode === 'busy' && (talking || linesFull)))) {
+      const record = this.add(invitation, accountId, 'incoming', remote, 'incoming', true);
+      this.forward(record, forward.target);
       return;
     }
-    this.add(invitation, accountId, 'incoming', remotePartyOf(invitation.request), 'incoming');
+    const calls = this.options.settings().calls;
+    if (calls.dnd) {
+      // Recorded as a missed call, never shown ringing.
+      const record = this.add(invitation, accountId, 'incoming', remote, 'incoming', true);
+      this.end(record, 'do-not-disturb', calls.dndStatus);
+      this.refuse(invitation, calls.dndStatus);
+      return;
+    }
+    if (linesFull) {
+      this.options.logger.info('calls: INVITE with every line in use; 486 Busy Here');
+      this.refuse(invitation, 486);
+      return;
+    }
+    const record = this.add(invitation, accountId, 'incoming', remote, 'incoming');
+    // Answered by itself when the account says so (only when the user is not on another call).
+    const autoAnswer = account?.autoAnswer ?? 'off';
+    const asked = answerAfterRequested(invitation.request);
+    const delayS = autoAnswer === 'always' ? (asked ?? 0) : autoAnswer === 'when-asked' ? asked : null;
+    if (delayS !== null && !talking) {
+      record.call.autoAnswer = true;
+      this.emit();
+      record.ringTimer = this.options.clock.setTimeout(() => {
+        record.ringTimer = null;
+        if (record.call.state !== 'incoming') return;
+        this.answer(record.call.id).catch((err: unknown) => {
+          this.options.logger.warn(`call ${record.call.id}: answering by itself failed: ${messageOf(err)}`);
+        });
+      }, delayS * 1000);
+      return;
+    }
+    if (account && forward && forward.mode === 'no-answer' && forward.target.trim() !== '') {
+      record.ringTimer = this.options.clock.setTimeout(() => {
+        record.ringTimer = null;
+        if (record.call.state === 'incoming') this.forward(record, forward.target);
+      }, forward.noAnswerS * 1000);
+    }
+  }
+
+  /** Sends the ringing call on with 302 to `target` (the caller's proxy follows it). */
+  private forward(record: CallRecord, target: string): void {
+    const session = record.session;
+    const account = this.accountSettings(record.call.accountId);
+    let uri: string;
+    try {
+      uri = parseDialTarget(target, account?.sipUri ?? '').uri;
+    } catch (err) {
+      // A forwarding target the settings would have refused: the call rings as usual instead.
+      this.options.logger.warn(`call ${record.call.id}: forwarding target unusable, not forwarded: ${messageOf(err)}`);
+      record.call.silent = false;
+      this.emit();
+      return;
+    }
+    if (!(session instanceof Invitation)) return;
+    record.call.forwardedTo = uri;
+    this.end(record, 'forwarded', 302);
+    session.reject({ statusCode: 302, extraHeaders: [`Contact: <${uri}>`] }).catch((err: unknown) => {
+      this.options.logger.warn(`call ${record.call.id}: 302 not sent: ${messageOf(err)}`);
+    });
+  }
+
+  /** Answers an INVITE with a final error, never throwing. */
+  private refuse(invitation: Invitation, statusCode: number): void {
+    invitation.reject({ statusCode }).catch((err: unknown) => {
+      this.options.logger.warn(`calls: ${statusCode} not sent: ${messageOf(err)}`);
+    });
+  }
+
+  /** Calls the account's voicemail: its voicemail number, or the Message-Account the server announced. */
+  callVoicemail(accountId: string, messageAccount: string | null): Call {
+    const account = this.options.accounts.settings(accountId);
+    const target = account.voicemailNumber.trim() || messageAccount;
+    if (!target) throw new AppError('no-voicemail', 'no voicemail number is set and the server announced none');
+    return this.dial(target, accountId);
   }
 
   /** The media engine went away: its peer connections are gone, so are the calls. */
@@ -687,6 +771,7 @@ export class CallService {
       if (record.lingerTimer !== null) this.options.clock.clearTimeout(record.lingerTimer);
       record.lingerTimer = null;
       this.clearTransferTimer(record);
+      this.clearRingTimer(record);
     }
   }
 
@@ -760,7 +845,14 @@ export class CallService {
     return n;
   }
 
-  private add(session: Inviter | Invitation, accountId: string, direction: Call['direction'], remote: RemoteParty, state: CallState): CallRecord {
+  private add(
+    session: Inviter | Invitation,
+    accountId: string,
+    direction: Call['direction'],
+    remote: RemoteParty,
+    state: CallState,
+    silent = false,
+  ): CallRecord {
     const record: CallRecord = {
       call: {
         id: this.newCallId(),
@@ -781,6 +873,9 @@ export class CallService {
         referOffer: null,
         referredBy: null,
         conferenceId: null,
+        autoAnswer: false,
+        silent,
+        forwardedTo: null,
       },
       session,
       sdh: null,
@@ -795,6 +890,7 @@ export class CallService {
       transferTimer: null,
       consult: null,
       pendingReferral: null,
+      ringTimer: null,
     };
     this.records.set(record.call.id, record);
     this.bySession.set(session, record);
@@ -881,6 +977,7 @@ export class CallService {
     this.leaveConference(record);
     record.call.conferenceId = null;
     this.clearTransferTimer(record);
+    this.clearRingTimer(record);
     if (record.pendingReferral) {
       this.declineReferral(record, record.pendingReferral);
       record.pendingReferral = null;

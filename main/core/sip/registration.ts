@@ -15,6 +15,7 @@ import type { CoreTiming } from '../timing.ts';
 import { backoffDelay } from './backoff.ts';
 import { badRequestResponse } from './bad-request.ts';
 import { KeepAlive } from './keep-alive.ts';
+import { MessageWaiting } from './message-waiting.ts';
 import { classifyRegisterFailure } from './register-outcome.ts';
 import type { AccountError } from './register-outcome.ts';
 import { sipLogConnector, silentSipLogger } from './sip-logging.ts';
@@ -58,7 +59,7 @@ interface RegisterResponse {
 }
 
 function unconfigured(accountId: string, label: string): AccountStatus {
-  return { accountId, label, state: 'unconfigured', aor: null, error: null, retryAt: null, attempts: 0 };
+  return { accountId, label, state: 'unconfigured', aor: null, error: null, retryAt: null, attempts: 0, voicemail: null };
 }
 
 /** What the user calls the account: its label, else its address of record. */
@@ -102,15 +103,25 @@ export class Registration {
   /** The connection was lost since the last successful REGISTER. */
   private lostConnection = false;
   private stopped = false;
+  /** The voicemail subscription was made on the current user agent. */
+  private mwiSubscribed = false;
   private badMessages = 0;
   private readonly registerResponses: RegisterResponse[] = [];
   private readonly parserLogger = silentSipLogger();
   private queue: Promise<unknown> = Promise.resolve();
   /** Proves the connection while registered. */
   private readonly keepAlive: KeepAlive;
+  /** The account's voicemail count (MWI): subscribed once registered. */
+  private readonly messageWaiting: MessageWaiting;
 
   constructor(private readonly options: RegistrationOptions) {
     this.state = unconfigured(options.accountId, '');
+    this.messageWaiting = new MessageWaiting({
+      logger: options.logger,
+      onChange: (voicemail) => {
+        this.update({ voicemail });
+      },
+    });
     this.keepAlive = new KeepAlive({
       clock: options.clock,
       logger: options.logger,
@@ -171,7 +182,7 @@ export class Registration {
     this.update(
       aor === null
         ? unconfigured(id, labelOf(account, aor))
-        : { accountId: id, label: labelOf(account, aor), state: 'unregistered', aor, error: null, retryAt: null, attempts: 0 },
+        : { accountId: id, label: labelOf(account, aor), state: 'unregistered', aor, error: null, retryAt: null, attempts: 0, voicemail: null },
       true,
     );
     return true;
@@ -358,6 +369,12 @@ export class Registration {
     const recovered = this.lostConnection;
     this.lostConnection = false;
     this.update({ state: 'registered', error: null, retryAt: null, attempts: 0 });
+    // First registration, or again after the connection was lost (the server may have forgotten
+    // the subscription): subscribe to the voicemail count.
+    if ((recovered || !this.mwiSubscribed) && this.ua) {
+      this.mwiSubscribed = true;
+      this.messageWaiting.subscribe(this.ua);
+    }
     if (recovered) {
       try {
         this.options.onRecovered?.();
@@ -473,6 +490,14 @@ export class Registration {
         },
         onDisconnect: (error) => {
           if (created) this.onDisconnect(created, error);
+        },
+        // Out of dialog: a PBX's unsolicited message-summary (voicemail count).
+        onNotify: (notification) => {
+          if (created !== this.ua) {
+            notification.reject({ statusCode: 481 }).catch(() => undefined);
+            return;
+          }
+          this.messageWaiting.onNotify(notification);
         },
       },
       logLevel: 'warn',
@@ -692,6 +717,8 @@ export class Registration {
       await settleWithin(this.sendUnregister(registerer), this.options.timing.unregisterTimeoutMs, this.options.clock);
     }
     this.dropRegisterer();
+    this.messageWaiting.stop();
+    this.mwiSubscribed = false;
     this.ua = null;
     const outcome = await settleWithin(
       ua.stop().catch((err: unknown) => {

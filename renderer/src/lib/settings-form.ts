@@ -1,7 +1,7 @@
 // The settings form's values and their conversion to and from the contract's Settings. Pure, so
 // the conversion is unit-tested without a DOM.
 import { MAX_ACCOUNTS } from '../../../preload/contract.ts';
-import type { AccountId, AccountSettings, CallSettings, CrmAutoOpen, DtmfMode, HeadsetKey, IceServer, Locale, Ringtone, Settings, SettingsView } from '../../../preload/contract.ts';
+import type { AccountId, AccountSettings, AutoAnswerMode, CallSettings, CrmAutoOpen, ForwardSettings, DtmfMode, HeadsetKey, IceServer, Locale, Ringtone, Settings, SettingsView } from '../../../preload/contract.ts';
 
 /** One account as the form edits it. */
 export interface AccountFormValues {
@@ -19,6 +19,12 @@ export interface AccountFormValues {
   iceServers: string;
   registerOnStart: boolean;
   ringtone: Ringtone;
+  voicemailNumber: string;
+  autoAnswer: AutoAnswerMode;
+  forwardMode: ForwardSettings['mode'];
+  forwardTarget: string;
+  /** Seconds, as typed. */
+  forwardNoAnswerS: string;
 }
 
 export interface SettingsFormValues {
@@ -28,6 +34,8 @@ export interface SettingsFormValues {
   maxLines: number;
   callWaitingTone: boolean;
   incomingTransfer: CallSettings['incomingTransfer'];
+  dnd: boolean;
+  dndStatus: CallSettings['dndStatus'];
   inputDeviceId: string;
   outputDeviceId: string;
   /** Outputs the ringtone plays on ('' for the system default); at least one. */
@@ -57,6 +65,8 @@ export const FIELD_PATHS = {
   maxLines: 'calls.maxLines',
   callWaitingTone: 'calls.callWaitingTone',
   incomingTransfer: 'calls.incomingTransfer',
+  dnd: 'calls.dnd',
+  dndStatus: 'calls.dndStatus',
   inputDeviceId: 'audio.inputDeviceId',
   outputDeviceId: 'audio.outputDeviceId',
   ringDeviceIds: 'audio.ringDeviceIds',
@@ -70,13 +80,43 @@ export const FIELD_PATHS = {
 } as const satisfies Partial<Record<keyof SettingsFormValues, string>>;
 
 /** An account's fields the form shows, by their key in the account's settings. */
-export const ACCOUNT_FIELDS = ['id', 'label', 'wsUrl', 'sipUri', 'authUser', 'displayName', 'dtmfMode', 'iceServers', 'registerOnStart', 'ringtone'] as const;
+export const ACCOUNT_FIELDS = [
+  'id',
+  'label',
+  'wsUrl',
+  'sipUri',
+  'authUser',
+  'displayName',
+  'dtmfMode',
+  'iceServers',
+  'registerOnStart',
+  'ringtone',
+  'voicemailNumber',
+  'autoAnswer',
+  'forwardMode',
+  'forwardTarget',
+  'forwardNoAnswerS',
+] as const;
 export type AccountField = (typeof ACCOUNT_FIELDS)[number] | 'password';
+
+/** Form fields whose settings path differs from their name. */
+const ACCOUNT_PATHS: Partial<Record<AccountField, string>> = {
+  forwardMode: 'forward.mode',
+  forwardTarget: 'forward.target',
+  forwardNoAnswerS: 'forward.noAnswerS',
+};
 
 /** The settings path of an account's field: `accounts.<index>.<field>`, or `passwords.<id>`. */
 export function accountFieldPath(accounts: readonly Pick<AccountFormValues, 'id'>[], index: number, field: AccountField): string {
   if (field === 'password') return `passwords.${accounts[index]?.id ?? ''}`;
-  return `accounts.${index}.${field}`;
+  return `accounts.${index}.${ACCOUNT_PATHS[field] ?? field}`;
+}
+
+/** The seconds a no-answer forward waits, or null when the text is not a number in range. */
+export function forwardSeconds(text: string): number | null {
+  if (!/^\d{1,3}$/.test(text.trim())) return null;
+  const n = Number(text.trim());
+  return n >= 5 && n <= 120 ? n : null;
 }
 
 /** A new account's id: short, and unlike the ones the form already has. */
@@ -101,6 +141,11 @@ export function emptyAccountForm(id: AccountId): AccountFormValues {
     iceServers: '',
     registerOnStart: true,
     ringtone: 'classic',
+    voicemailNumber: '',
+    autoAnswer: 'off',
+    forwardMode: 'off',
+    forwardTarget: '',
+    forwardNoAnswerS: '20',
   };
 }
 
@@ -143,6 +188,11 @@ function accountForm(account: AccountSettings): AccountFormValues {
     iceServers: iceServersToText(account.iceServers),
     registerOnStart: account.registerOnStart,
     ringtone: account.ringtone,
+    voicemailNumber: account.voicemailNumber,
+    autoAnswer: account.autoAnswer,
+    forwardMode: account.forward.mode,
+    forwardTarget: account.forward.target,
+    forwardNoAnswerS: String(account.forward.noAnswerS),
   };
 }
 
@@ -153,6 +203,8 @@ export function formFromSettings(view: SettingsView): SettingsFormValues {
     maxLines: view.calls.maxLines,
     callWaitingTone: view.calls.callWaitingTone,
     incomingTransfer: view.calls.incomingTransfer,
+    dnd: view.calls.dnd,
+    dndStatus: view.calls.dndStatus,
     inputDeviceId: view.audio.inputDeviceId,
     outputDeviceId: view.audio.outputDeviceId,
     ringDeviceIds: [...view.audio.ringDeviceIds],
@@ -188,6 +240,11 @@ export function localFieldErrors(form: SettingsFormValues): Record<string, strin
   const errors: Record<string, string> = {};
   if (retentionDays(form) === null) errors[FIELD_PATHS.retentionChoice] = 'invalid-days';
   if (form.ringDeviceIds.length === 0) errors[FIELD_PATHS.ringDeviceIds] = 'no-ring-output';
+  form.accounts.forEach((a, i) => {
+    if (a.forwardMode === 'no-answer' && forwardSeconds(a.forwardNoAnswerS) === null) {
+      errors[accountFieldPath(form.accounts, i, 'forwardNoAnswerS')] = 'invalid-seconds';
+    }
+  });
   return errors;
 }
 
@@ -213,11 +270,24 @@ export function settingsFromForm(
       iceServers: textToIceServers(a.iceServers, before?.iceServers ?? []),
       registerOnStart: a.registerOnStart,
       ringtone: a.ringtone,
+      voicemailNumber: a.voicemailNumber.trim(),
+      autoAnswer: a.autoAnswer,
+      forward: {
+        mode: a.forwardMode,
+        target: a.forwardTarget.trim(),
+        noAnswerS: forwardSeconds(a.forwardNoAnswerS) ?? before?.forward.noAnswerS ?? 20,
+      },
     };
   });
   const settings: Settings = {
     accounts,
-    calls: { maxLines: form.maxLines, callWaitingTone: form.callWaitingTone, incomingTransfer: form.incomingTransfer },
+    calls: {
+      maxLines: form.maxLines,
+      callWaitingTone: form.callWaitingTone,
+      incomingTransfer: form.incomingTransfer,
+      dnd: form.dnd,
+      dndStatus: form.dndStatus,
+    },
     audio: {
       inputDeviceId: form.inputDeviceId,
       outputDeviceId: form.outputDeviceId,
@@ -235,7 +305,7 @@ export function settingsFromForm(
 /** An account added in the form and left empty: dropped when saving rather than refused. */
 function isBlankNewAccount(a: AccountFormValues, previous: SettingsView): boolean {
   if (previous.accounts.some((p) => p.id === a.id)) return false;
-  return [a.label, a.wsUrl, a.sipUri, a.authUser, a.displayName, a.password, a.iceServers].every((v) => v.trim() === '');
+  return [a.label, a.wsUrl, a.sipUri, a.authUser, a.displayName, a.password, a.iceServers, a.voicemailNumber, a.forwardTarget].every((v) => v.trim() === '');
 }
 
 /** The index of the first account with a reason in `fields`, or null. */

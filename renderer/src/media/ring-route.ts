@@ -24,6 +24,8 @@ export interface RingerState {
   sinkIds: string[];
   /** The first of them ('' when silent), as with one output. */
   sinkId: string;
+  /** Answer beeps played so far (calls answered by themselves). */
+  beeps: number;
 }
 
 export interface RingSource {

@@ -17,5 +17,13 @@ export function bindRinger(ringer: Ringer, source: () => RingSource): () => void
         ringer.set(route);
       });
     });
+    // A call that answered by itself beeps once when it connects.
+    $effect(() => {
+      const { calls, settings } = source();
+      for (const call of calls) {
+        if (call.autoAnswer && call.state === 'established') ringer.beepOnce(call.id, settings?.audio.outputDeviceId ?? '');
+      }
+      ringer.forgetBeeps(calls.map((c) => c.id));
+    });
   });
 }

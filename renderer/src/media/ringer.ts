@@ -6,6 +6,7 @@ import ringUrl from '../../../resources/ringtones/ring.wav?url';
 import chimeUrl from '../../../resources/ringtones/chime.wav?url';
 import pulseUrl from '../../../resources/ringtones/pulse.wav?url';
 import waitingUrl from '../../../resources/ringtones/call-waiting.wav?url';
+import beepUrl from '../../../resources/ringtones/answer-beep.wav?url';
 import type { Ringtone } from '../../../preload/contract.ts';
 import type { RingerState, RingRoute } from './ring-route.ts';
 
@@ -86,6 +87,9 @@ export class Ringer {
   private readonly rings: Player[] = [];
   private waiting: Player | null = null;
   private retryArmed = false;
+  /** Calls answered by themselves that have had their beep. */
+  private readonly beeped = new Set<string>();
+  private beeps = 0;
 
   constructor(
     private readonly urls: Record<Ringtone, string> = RINGTONE_URLS,
@@ -94,6 +98,24 @@ export class Ringer {
 
   get isRinging(): boolean {
     return this.route.mode === 'ring';
+  }
+
+  /**
+   * One short beep on the calls' output for a call answered by itself (auto-answer), once per
+   * call, so the user knows the line is open.
+   */
+  beepOnce(callId: string, deviceId: string): void {
+    if (this.beeped.has(callId)) return;
+    this.beeped.add(callId);
+    this.beeps++;
+    const audio = new Audio(beepUrl);
+    const sink = deviceId !== '' && typeof audio.setSinkId === 'function' ? audio.setSinkId(deviceId).catch(() => undefined) : Promise.resolve();
+    void sink.then(() => audio.play()).catch(() => undefined);
+  }
+
+  /** Forgets calls that are gone (their beep cannot come again). */
+  forgetBeeps(liveIds: readonly string[]): void {
+    for (const id of this.beeped) if (!liveIds.includes(id)) this.beeped.delete(id);
   }
 
   state(): RingerState {
@@ -106,6 +128,7 @@ export class Ringer {
       tone: this.route.tone,
       sinkIds,
       sinkId: sinkIds[0] ?? '',
+      beeps: this.beeps,
     };
   }
 

@@ -66,6 +66,8 @@ export class CallsState {
   dialError = $state<ErrorInfo | null>(null);
   dialing = $state(false);
 
+  /** Calls the user sees: refused by do not disturb or forwarded at once, a call never rang here. */
+  readonly shown: Call[] = $derived(this.list.filter((c) => !c.silent));
   readonly live: Call[] = $derived(this.list.filter((c) => c.state !== 'ended'));
   readonly incoming: Call[] = $derived(this.list.filter((c) => c.state === 'incoming'));
   readonly ringing: boolean = $derived(this.incoming.length > 0);
@@ -152,6 +154,18 @@ export class CallsState {
   completeTransfer(callId: string): Promise<boolean> {
     return this.#act(callId, this.#api.invoke('calls:completeTransfer', { callId }));
   }
+  /** Calls the account's voicemail; a failure shows where dialling errors show. */
+  async callVoicemail(accountId: string): Promise<boolean> {
+    this.dialError = null;
+    const result = await this.#api.invoke('accounts:callVoicemail', { accountId });
+    if (!result.ok) {
+      this.dialError = result.error;
+      return false;
+    }
+    if (!this.byId(result.value.id)) this.list = [...this.list, result.value];
+    return true;
+  }
+
   /** Joins the calls into one conference. */
   async merge(callIds: string[]): Promise<boolean> {
     const first = callIds[0] ?? '';
@@ -221,6 +235,14 @@ export class SettingsState {
 
   edited(): void {
     this.saved = false;
+  }
+
+  /** Do not disturb on or off, saved at once (the status bar's switch). */
+  async setDoNotDisturb(on: boolean): Promise<boolean> {
+    const result = await this.#api.invoke('calls:doNotDisturb', { on });
+    if (result.ok) this.view = result.value;
+    else this.saveError = result.error;
+    return result.ok;
   }
 
   /** Shows reasons the form found itself, without asking main (same shape as main's). */

@@ -17,6 +17,7 @@ import { createFakeCore } from './fake-core.ts';
 import { expectOneHandlerEach } from './one-handler-each.ts';
 import { errorOf } from './test-options.ts';
 import type { FakeCore } from './fake-core.ts';
+import { makeAccountStatus } from '../../support/contract-values.ts';
 
 vi.mock('electron', async () => (await import('../../support/fake-electron.ts')).electronModule);
 // The real core is not needed here: every test passes createCore.
@@ -371,15 +372,8 @@ describe('IPC guard', () => {
 
 describe('tray', () => {
   const oneAccount = (s: AccountStatus): AccountStatus[] => [s];
-  const status = (state: AccountStatus['state'], accountId = 'main', label = 'sip:1001@pbx.example'): AccountStatus => ({
-    accountId,
-    label,
-    state,
-    aor: 'sip:1001@pbx.example',
-    error: null,
-    retryAt: null,
-    attempts: 0,
-  });
+  const status = (state: AccountStatus['state'], accountId = 'main', label = 'sip:1001@pbx.example'): AccountStatus =>
+    makeAccountStatus({ accountId, label, state, aor: 'sip:1001@pbx.example' });
 
   it('follows accounts:changed with its icon and tooltip', async () => {
     const { core } = await start();

@@ -99,6 +99,11 @@ export function createFakeCore(options: CoreOptions): FakeCore {
       record('calls:dtmf', args, sender);
       return null;
     },
+    'accounts:callVoicemail': answersCall('accounts:callVoicemail'),
+    'calls:doNotDisturb': async (args, sender) => {
+      record('calls:doNotDisturb', args, sender);
+      return { ...cannedSettings, calls: { ...cannedSettings.calls, dnd: args.on } };
+    },
     'calls:transfer': answersCall('calls:transfer'),
     'calls:consult': answersCall('calls:consult'),
     'calls:completeTransfer': answersCall('calls:completeTransfer'),

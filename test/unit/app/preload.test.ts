@@ -14,7 +14,7 @@ beforeEach(() => {
   fake.ipcRenderer.reset();
 });
 
-const status: AccountStatus[] = [{ accountId: 'main', label: 'Desk', state: 'registered', aor: 'sip:1001@pbx', error: null, retryAt: null, attempts: 0 }];
+const status: AccountStatus[] = [{ accountId: 'main', label: 'Desk', state: 'registered', aor: 'sip:1001@pbx', error: null, retryAt: null, attempts: 0, voicemail: null }];
 
 describe('preload bridge', () => {
   it('exposes exactly invoke and on under the bridge key', () => {

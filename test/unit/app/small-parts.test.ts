@@ -69,7 +69,7 @@ describe('watchNetwork', () => {
 
 describe('tray states', () => {
   it('maps every registration state to one of three icons', () => {
-    const status = (state: AccountStatus['state']): AccountStatus => ({ accountId: 'a', label: '', state, aor: null, error: null, retryAt: null, attempts: 0 });
+    const status = (state: AccountStatus['state']): AccountStatus => ({ accountId: 'a', label: '', state, aor: null, error: null, retryAt: null, attempts: 0, voicemail: null });
     const mapped = Object.fromEntries(RegistrationState.options.map((s) => [s, trayStateOf([status(s)])]));
     expect(mapped).toEqual({
       unconfigured: 'offline',

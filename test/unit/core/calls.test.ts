@@ -288,7 +288,7 @@ describe('dialing', () => {
   });
 
   it('one line (settings calls.maxLines 1): a second dial while a call is live is refused', async () => {
-    await ready({ ...account(), calls: { maxLines: 1, callWaitingTone: true, incomingTransfer: 'accept' } });
+    await ready({ ...account(), calls: { maxLines: 1, callWaitingTone: true, incomingTransfer: 'accept', dnd: false, dndStatus: 486 } });
     farEnd((req, s) => {
       s.reply(req, 180, 'Ringing', { toTag: 'far', contact: FAR_CONTACT });
     });
@@ -347,7 +347,7 @@ describe('incoming calls', () => {
   });
 
   it('one line: a second INVITE while a call is live gets 486 and does not show', async () => {
-    await ready({ ...account(), calls: { maxLines: 1, callWaitingTone: true, incomingTransfer: 'accept' } });
+    await ready({ ...account(), calls: { maxLines: 1, callWaitingTone: true, incomingTransfer: 'accept', dnd: false, dndStatus: 486 } });
     const responses: SipMessage[] = [];
     server.onResponse = (res) => responses.push(res);
     server.invite({ sdp: FIXED_SDP });

@@ -16,7 +16,7 @@ let h: Harness;
 let responses: SipMessage[];
 
 function settings(maxLines = 4): Settings {
-  return { ...settingsWith({ wsUrl: server.url, sipUri: 'sip:1001@127.0.0.1' }), calls: { maxLines, callWaitingTone: true, incomingTransfer: 'accept' } };
+  return { ...settingsWith({ wsUrl: server.url, sipUri: 'sip:1001@127.0.0.1' }), calls: { maxLines, callWaitingTone: true, incomingTransfer: 'accept', dnd: false, dndStatus: 486 } };
 }
 
 async function ready(maxLines = 4): Promise<void> {

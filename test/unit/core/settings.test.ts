@@ -44,10 +44,13 @@ describe('defaults', () => {
       iceServers: [],
       registerOnStart: true,
       ringtone: 'classic',
+      voicemailNumber: '',
+      autoAnswer: 'off',
+      forward: { mode: 'off', target: '', noAnswerS: 20 },
     });
     expect(defaultSettings()).toEqual({
       accounts: [],
-      calls: { maxLines: 4, callWaitingTone: true, incomingTransfer: 'accept' },
+      calls: { maxLines: 4, callWaitingTone: true, incomingTransfer: 'accept', dnd: false, dndStatus: 486 },
       audio: { inputDeviceId: '', outputDeviceId: '', ringDeviceIds: [''] },
       ui: { locale: 'auto' },
       headsets: { enabled: true, ignored: [] },
@@ -197,6 +200,19 @@ describe('validation', () => {
       accounts: [GOOD.accounts[0]!, { ...GOOD.accounts[0]!, sipUri: 'nope' }, { ...defaultAccount('b'), wsUrl: 'ws://ok', sipUri: 'sip:2@ok' }],
     };
     expect(validateSettings(settings)).toEqual({ 'accounts.1.id': 'duplicate-account', 'accounts.1.sipUri': 'invalid-sip-uri' });
+  });
+
+  it('a forwarding target and a voicemail number must be dialable, and forwarding needs a target', () => {
+    const base = settingsWith({ wsUrl: 'ws://a', sipUri: 'sip:1@a' });
+    const account = base.accounts[0]!;
+    const check = (patch: Partial<typeof account>): Record<string, string> => validateSettings({ ...base, accounts: [{ ...account, ...patch }] });
+    expect(check({ forward: { mode: 'always', target: '', noAnswerS: 20 } })).toEqual({ 'accounts.0.forward.target': 'required' });
+    expect(check({ forward: { mode: 'busy', target: 'javascript:x', noAnswerS: 20 } })).toEqual({ 'accounts.0.forward.target': 'invalid-number' });
+    expect(check({ forward: { mode: 'no-answer', target: '+1 555 123 4567', noAnswerS: 20 } })).toEqual({});
+    // An unused target is not checked.
+    expect(check({ forward: { mode: 'off', target: 'garbage <>', noAnswerS: 20 } })).toEqual({});
+    expect(check({ voicemailNumber: '*97' })).toEqual({});
+    expect(check({ voicemailNumber: 'not a number!' })).toEqual({ 'accounts.0.voicemailNumber': 'invalid-number' });
   });
 
   it('at most eight accounts (the schema)', () => {

@@ -16,7 +16,7 @@ let h: Harness;
 let responses: SipMessage[];
 
 function settings(incomingTransfer: 'accept' | 'ask' = 'accept'): Settings {
-  return { ...settingsWith({ wsUrl: server.url, sipUri: 'sip:1001@127.0.0.1' }), calls: { maxLines: 4, callWaitingTone: true, incomingTransfer } };
+  return { ...settingsWith({ wsUrl: server.url, sipUri: 'sip:1001@127.0.0.1' }), calls: { maxLines: 4, callWaitingTone: true, incomingTransfer, dnd: false, dndStatus: 486 } };
 }
 
 async function ready(incomingTransfer: 'accept' | 'ask' = 'accept'): Promise<void> {

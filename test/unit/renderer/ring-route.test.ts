@@ -23,7 +23,7 @@ describe('ringRoute', () => {
   it('plays the call-waiting tone while another call is connected, unless switched off', () => {
     const calls = [makeCall({ id: 'a', state: 'established' }), makeCall({ id: 'b', accountId: 'sales' })];
     expect(ringRoute({ calls, settings }).mode).toBe('waiting');
-    expect(ringRoute({ calls, settings: { ...settings, calls: { maxLines: 4, callWaitingTone: false, incomingTransfer: 'accept' } } }).mode).toBe('ring');
+    expect(ringRoute({ calls, settings: { ...settings, calls: { maxLines: 4, callWaitingTone: false, incomingTransfer: 'accept', dnd: false, dndStatus: 486 } } }).mode).toBe('ring');
     // A call on hold or still dialling is not a conversation to protect.
     expect(ringRoute({ calls: [makeCall({ id: 'a', state: 'dialing', direction: 'outgoing' }), makeCall({ id: 'b' })], settings }).mode).toBe('ring');
     expect(ringRoute({ calls: [makeCall({ id: 'a', state: 'established', held: true }), makeCall({ id: 'b' })], settings }).mode).toBe('ring');

@@ -375,6 +375,66 @@ export class FakeSipServer {
     this.responseWatchers.push(ackOnOk);
   }
 
+  /** A request to the core outside any dialog (an unsolicited NOTIFY, an OPTIONS), to its Contact. */
+  outOfDialog(method: string, opts: { extraHeaders?: string[]; body?: string; contentType?: string } = {}): string {
+    const conn = this.connections.at(-1);
+    if (!conn) throw new Error('no connection');
+    const target = this.contactOf(conn);
+    const callId = `ood-${randomBytes(6).toString('hex')}`;
+    const body = opts.body ?? '';
+    conn.send(
+      [
+        `${method} ${target} SIP/2.0`,
+        `Via: SIP/2.0/WS 127.0.0.1:${this.port};branch=z9hG4bK${randomBytes(6).toString('hex')}`,
+        'Max-Forwards: 70',
+        `From: <sip:voicemail@127.0.0.1>;tag=v${randomBytes(4).toString('hex')}`,
+        `To: <${target}>`,
+        `Call-ID: ${callId}`,
+        `CSeq: 1 ${method}`,
+        ...(opts.extraHeaders ?? []),
+        ...(body ? [`Content-Type: ${opts.contentType ?? 'text/plain'}`] : []),
+        `Content-Length: ${Buffer.byteLength(body)}`,
+        '',
+        body,
+      ].join('\r\n'),
+    );
+    return callId;
+  }
+
+  /**
+   * Accepts a SUBSCRIBE (200, our tag) and sends the first NOTIFY of that subscription with
+   * `body`; returns a function that sends further NOTIFYs in the same dialog.
+   */
+  acceptSubscription(subscribe: SipMessage, event: string, body: string, contentType: string): (nextBody: string) => void {
+    const tag = `s${randomBytes(4).toString('hex')}`;
+    this.reply(subscribe, 200, 'OK', { toTag: tag, contact: `<sip:vm@127.0.0.1:${this.port};transport=ws>`, headers: ['Expires: 3600'] });
+    const target = /<([^>]+)>/.exec(header(subscribe, 'contact') ?? '')?.[1] ?? '';
+    let cseq = 0;
+    const send = (text: string): void => {
+      cseq += 1;
+      subscribe.conn.send(
+        [
+          `NOTIFY ${target} SIP/2.0`,
+          `Via: SIP/2.0/WS 127.0.0.1:${this.port};branch=z9hG4bK${randomBytes(6).toString('hex')}`,
+          'Max-Forwards: 70',
+          `From: ${header(subscribe, 'to') ?? ''};tag=${tag}`,
+          `To: ${header(subscribe, 'from') ?? ''}`,
+          `Call-ID: ${header(subscribe, 'call-id') ?? ''}`,
+          `CSeq: ${cseq} NOTIFY`,
+          `Contact: <sip:vm@127.0.0.1:${this.port};transport=ws>`,
+          `Event: ${event}`,
+          'Subscription-State: active;expires=3600',
+          `Content-Type: ${contentType}`,
+          `Content-Length: ${Buffer.byteLength(text)}`,
+          '',
+          text,
+        ].join('\r\n'),
+      );
+    };
+    send(body);
+    return send;
+  }
+
   /** Sends raw text over every open socket (for garbage). */
   broadcast(text: string): void {
     for (const c of this.connections) c.send(text);
