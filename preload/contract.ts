@@ -351,6 +351,11 @@ export const Call = z.object({
   silent: z.boolean(),
   /** Where the call was forwarded (302 Contact), when it was. */
   forwardedTo: z.string().max(1024).nullable(),
+  /**
+   * The account's connection was lost during the call: Hookswitch reconnects, registers again and
+   * renegotiates the call's media (re-INVITE with ICE restart); until then this is true.
+   */
+  reconnecting: z.boolean(),
 });
 export type Call = z.infer<typeof Call>;
 

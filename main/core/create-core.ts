@@ -72,6 +72,10 @@ export function createCore(options: CoreOptions): Core {
     onRecovered: (accountId) => {
       calls.restartIce(accountId);
     },
+    onConnectionLost: (accountId) => {
+      calls.connectionLost(accountId);
+    },
+    hasLiveCalls: (accountId) => calls.hasLiveCalls(accountId),
     onUpdate: (message, reply) => calls.onUpdate(message, reply),
     // The old account's calls cannot continue on a new user agent: end them as ours.
     onReplaced: (accountId) => calls.endAll(timing.stopTimeoutMs, accountId),

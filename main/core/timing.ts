@@ -12,8 +12,14 @@ export interface CoreTiming {
   stopTimeoutMs: number;
   /** First delay between automatic attempts; it doubles per failed attempt up to retryMaxMs. */
   retryInitialMs: number;
-  /** The cap keeps re-registration within 10 s of the server's return. */
+  /** The cap (with the jitter, 2.4 s) keeps re-registration within 3 s of the server's return. */
   retryMaxMs: number;
+  /** While the account has calls in progress the cap is lower still: a call is waiting to be recovered. */
+  retryWithCallsMaxMs: number;
+  /** An ICE-restart re-INVITE that failed (the far end not re-registered yet) is tried again this often. */
+  iceRestartRetryMs: number;
+  /** How many times an ICE restart is tried before the call is left as it is. */
+  iceRestartAttempts: number;
   /** Each delay is scaled by a random factor in [1 - jitter, 1 + jitter]. */
   retryJitter: number;
   /** How long an ended call stays in `calls:changed`, so the UI can say why it ended. */
@@ -40,7 +46,10 @@ export const defaultTiming: CoreTiming = {
   unregisterTimeoutMs: 2000,
   stopTimeoutMs: 2000,
   retryInitialMs: 500,
-  retryMaxMs: 5000,
+  retryMaxMs: 2000,
+  retryWithCallsMaxMs: 1000,
+  iceRestartRetryMs: 1000,
+  iceRestartAttempts: 5,
   retryJitter: 0.2,
   endedCallLingerMs: 5000,
   iceGatheringTimeoutMs: 300,

@@ -27,6 +27,7 @@ export function makeCall(patch: Partial<Call> = {}): Call {
     autoAnswer: false,
     silent: false,
     forwardedTo: null,
+    reconnecting: false,
     ...patch,
   };
 }

@@ -25,6 +25,8 @@ export interface MediaSession {
   muted: boolean;
   /** Conference: the media ids whose remote audio this call sends mixed with the microphone. */
   mixedWith: string[];
+  /** Offers made with an ICE restart (recovery after a reconnect). */
+  iceRestarts: number;
   closed: boolean;
   /** WebRTC's signalling state, which decides whether getDescription makes an offer or an answer. */
   signalling: 'stable' | 'have-local-offer' | 'have-remote-offer';
@@ -106,6 +108,7 @@ export class FakeMediaEngine {
         dtmf: [],
         muted: false,
         mixedWith: [],
+        iceRestarts: 0,
         closed: false,
         signalling: 'stable',
       });
@@ -125,6 +128,7 @@ export class FakeMediaEngine {
             ? ANSWER_TO[directionOf(session.remoteSdp)]
             : 'sendrecv';
         session.signalling = answering ? 'stable' : 'have-local-offer';
+        if (request.options?.offerOptions?.iceRestart === true) session.iceRestarts += 1;
         const body = plainAudioSdp(9001, dir, session.localSdps.length + 1);
         session.localSdps.push(body);
         return { ok: true, value: { body, contentType: 'application/sdp' } };

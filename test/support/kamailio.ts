@@ -19,8 +19,10 @@ const READY_TIMEOUT_MS = 8_000;
 export interface KamailioOptions {
   /** Digest auth for WS clients, password "pw" + user. */
   auth?: boolean;
-  /** Dialog-event presence (BLF). */
+  /** Dialog-event presence (BLF) and message-summary (MWI). */
   presence?: boolean;
+  /** Follow a callee's 3xx to its Contact, as a PBX does with call forwarding. */
+  redirects?: boolean;
   /** debug=3 in Kamailio's log. */
   debug?: boolean;
   /** Fixed ports; by default free ones are picked so test files never collide. */
@@ -120,6 +122,7 @@ export async function startKamailio(options: KamailioOptions = {}): Promise<Kama
   const defines: string[] = [`UDP_PORT=${udpPort}`, `WS_PORT=${wsPort}`];
   if (options.auth) defines.push('WITH_AUTH');
   if (options.debug) defines.push('WITH_DEBUG');
+  if (options.redirects) defines.push('WITH_REDIRECT');
   if (options.presence) {
     // pua needs a loadable db_url even though every table stays in memory.
     cpSync('/usr/share/kamailio/dbtext/kamailio', join(runDir, 'dbtext'), { recursive: true });

@@ -216,6 +216,11 @@ export interface PeerUa {
   /** Waits for the next call (counting from `after` calls already seen). */
   waitForCall(after: number, timeoutMs?: number): Promise<PeerCall>;
   waitForState(call: PeerCall, state: SessionState, timeoutMs?: number): Promise<void>;
+  /**
+   * After the server came back: a new connection and a new REGISTER (the peer registers with
+   * +sip.instance, so its dialogs use a GRUU that the proxy routes to the new connection).
+   */
+  reconnect(timeoutMs?: number): Promise<void>;
   /** SUBSCRIBE to target's dialog state (BLF); NOTIFY bodies are appended to the array returned. */
   watchDialog(target: string): Promise<string[]>;
   stop(): Promise<void>;
@@ -239,6 +244,7 @@ export async function startPeerUa(options: PeerUaOptions): Promise<PeerUa> {
     transportConstructor: WsTransport,
     transportOptions: { server: options.wsUrl },
     reconnectionAttempts: 0,
+    instanceIdAlwaysAdded: true,
     logBuiltinEnabled: false,
     logLevel: 'warn',
     logConnector: (level, category, _label, content) => {
@@ -366,6 +372,28 @@ export async function startPeerUa(options: PeerUaOptions): Promise<PeerUa> {
     },
     async waitForState(call, state, timeoutMs = 5000) {
       await pollUntil(`peer ${options.user}: call ${state} (is ${call.state})`, () => call.state === state, timeoutMs);
+    },
+    async reconnect(timeoutMs = 5000) {
+      const t0 = Date.now();
+      for (;;) {
+        try {
+          await ua.transport.connect();
+          break;
+        } catch (err) {
+          if (Date.now() - t0 > timeoutMs) throw err;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
+      const before = registerer.state;
+      let accepted = false;
+      await registerer.register({
+        requestDelegate: {
+          onAccept: () => {
+            accepted = true;
+          },
+        },
+      });
+      await pollUntil(`peer ${options.user} registered again (was ${before})`, () => accepted, Math.max(500, timeoutMs - (Date.now() - t0)));
     },
     async watchDialog(target) {
       const to = UserAgent.makeURI(target.startsWith('sip:') ? target : `sip:${target}@${domain}`);

@@ -20,8 +20,12 @@ export interface AccountsOptions {
   password: (accountId: string) => Promise<string | null>;
   onStatuses: (statuses: AccountStatus[]) => void;
   onInvite: (invitation: Invitation, accountId: string) => void;
-  /** An account registered again after its connection had been lost. */
+  /** An account registered again after its connection had been lost, or proven after a network change. */
   onRecovered: (accountId: string) => void;
+  /** An account's connection was lost. */
+  onConnectionLost: (accountId: string) => void;
+  /** The account has calls in progress. */
+  hasLiveCalls: (accountId: string) => boolean;
   /** An UPDATE arrived on one account's connection; true when it was taken (see Registration). */
   onUpdate: (message: Core.IncomingRequestMessage, reply: (statusCode: number) => void) => boolean;
   /** An account is about to get a new user agent (or go away): its calls cannot continue. */
@@ -150,6 +154,10 @@ export class Accounts {
       onRecovered: () => {
         options.onRecovered(accountId);
       },
+      onConnectionLost: () => {
+        options.onConnectionLost(accountId);
+      },
+      hasLiveCalls: () => options.hasLiveCalls(accountId),
       onUpdate: options.onUpdate,
     });
     this.registrations.set(accountId, registration);

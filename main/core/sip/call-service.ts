@@ -743,14 +743,58 @@ export class CallService {
     }
   }
 
-  /** The account registered again after a lost connection: renegotiate ICE for its established calls. */
+  /** The account's connection was lost: its established calls wait for it (the UI says reconnecting). */
+  connectionLost(accountId: string): void {
+    let changed = false;
+    for (const record of this.records.values()) {
+      if (record.call.accountId !== accountId || record.call.state !== 'established' || record.call.reconnecting) continue;
+      record.call.reconnecting = true;
+      changed = true;
+    }
+    if (changed) this.emit();
+  }
+
+  /** Whether the account has calls in progress (its reconnection is urgent). */
+  hasLiveCalls(accountId: string): boolean {
+    for (const r of this.records.values()) if (r.call.accountId === accountId && r.call.state !== 'ended') return true;
+    return false;
+  }
+
+  /**
+   * The account registered again after a lost connection, or was proven after a network change:
+   * each established call renegotiates its media (re-INVITE with ICE restart), which also tells the
+   * far end where we are now. The far end may not be reachable yet (re-registering itself after
+   * the same outage): a failed attempt is tried again a few times.
+   */
   restartIce(accountId: string): void {
     for (const record of this.records.values()) {
       if (record.call.state !== 'established' || record.call.accountId !== accountId) continue;
-      this.reinvite(record, { hold: record.call.held, offerOptions: { iceRestart: true } }).catch((err: unknown) => {
-        this.options.logger.warn(`call ${record.call.id}: ICE restart failed: ${messageOf(err)}`);
-      });
+      this.restartIceOf(record, 1);
     }
+  }
+
+  private restartIceOf(record: CallRecord, attempt: number): void {
+    const { iceRestartAttempts, iceRestartRetryMs } = this.options.timing;
+    this.reinvite(record, { hold: record.call.held, offerOptions: { iceRestart: true } }).then(
+      () => {
+        if (!record.call.reconnecting) return;
+        record.call.reconnecting = false;
+        this.emit();
+      },
+      (err: unknown) => {
+        if (record.call.state !== 'established') return;
+        if (attempt >= iceRestartAttempts) {
+          this.options.logger.warn(`call ${record.call.id}: ICE restart failed ${attempt} times, the call is left as it is: ${messageOf(err)}`);
+          record.call.reconnecting = false;
+          this.emit();
+          return;
+        }
+        this.options.logger.info(`call ${record.call.id}: ICE restart failed (attempt ${attempt}), trying again: ${messageOf(err)}`);
+        this.options.clock.setTimeout(() => {
+          if (record.call.state === 'established') this.restartIceOf(record, attempt + 1);
+        }, iceRestartRetryMs);
+      },
+    );
   }
 
   /** Ends every live call, or one account's (it changed); waits at most `ms` for the signalling. */
@@ -876,6 +920,7 @@ export class CallService {
         autoAnswer: false,
         silent,
         forwardedTo: null,
+        reconnecting: false,
       },
       session,
       sdh: null,
@@ -974,6 +1019,7 @@ export class CallService {
     record.call.endReason = reason;
     record.call.endStatus = status;
     record.call.referOffer = null;
+    record.call.reconnecting = false;
     this.leaveConference(record);
     record.call.conferenceId = null;
     this.clearTransferTimer(record);

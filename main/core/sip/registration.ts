@@ -38,8 +38,15 @@ export interface RegistrationOptions {
   sessionDescriptionHandlerFactory: SessionDescriptionHandlerFactory;
   onStatus: (status: AccountStatus) => void;
   onInvite: (invitation: Invitation) => void;
-  /** Registered again after the connection had been lost: live calls may need an ICE restart. */
+  /**
+   * Registered again after the connection had been lost, or proven after the machine resumed or
+   * the network changed: live calls need an ICE restart (their media path may be gone).
+   */
   onRecovered?: () => void;
+  /** The connection was lost (dropped, or silent): live calls wait for it to come back. */
+  onConnectionLost?: () => void;
+  /** The account has calls in progress: retries come sooner. */
+  hasLiveCalls?: () => boolean;
   /**
    * An UPDATE arrived (sip.js itself answers every UPDATE 405): true when it was taken and
    * answered through `reply`.
@@ -101,7 +108,9 @@ export class Registration {
   private retryTimer: unknown = null;
   private registerTimer: unknown = null;
   /** The connection was lost since the last successful REGISTER. */
-  private lostConnection = false;
+  private lostConnectionFlag = false;
+  /** The network changed under a live registration (resume, online): calls restart ICE once it is proven. */
+  private networkMoved = false;
   private stopped = false;
   /** The voicemail subscription was made on the current user agent. */
   private mwiSubscribed = false;
@@ -131,6 +140,22 @@ export class Registration {
         this.onConnectionSilent(detail);
       },
     });
+  }
+
+  /** Set when the connection is lost; the first loss since the last REGISTER tells the calls. */
+  private get lostConnection(): boolean {
+    return this.lostConnectionFlag;
+  }
+
+  private set lostConnection(lost: boolean) {
+    const news = lost && !this.lostConnectionFlag;
+    this.lostConnectionFlag = lost;
+    if (!news) return;
+    try {
+      this.options.onConnectionLost?.();
+    } catch (err) {
+      this.options.logger.error('registration: connection-lost listener failed', err);
+    }
   }
 
   get status(): AccountStatus {
@@ -240,7 +265,9 @@ export class Registration {
           return;
         }
         // The socket may be dead without knowing it (sleep, a new network): a REGISTER proves it;
-        // if it goes unanswered the timeout reconnects.
+        // if it goes unanswered the timeout reconnects. Either way the calls' media path may have
+        // changed: they restart ICE once the account is proven.
+        this.networkMoved = true;
         this.sendRegister(++this.generation, ua, true);
         return;
       default:
@@ -366,12 +393,14 @@ export class Registration {
   }
 
   private onRegistered(): void {
-    const recovered = this.lostConnection;
+    const reconnected = this.lostConnection;
+    const recovered = reconnected || this.networkMoved;
     this.lostConnection = false;
+    this.networkMoved = false;
     this.update({ state: 'registered', error: null, retryAt: null, attempts: 0 });
     // First registration, or again after the connection was lost (the server may have forgotten
     // the subscription): subscribe to the voicemail count.
-    if ((recovered || !this.mwiSubscribed) && this.ua) {
+    if ((reconnected || !this.mwiSubscribed) && this.ua) {
       this.mwiSubscribed = true;
       this.messageWaiting.subscribe(this.ua);
     }
@@ -426,10 +455,11 @@ export class Registration {
     this.clearTimers();
     if (!this.desired || this.stopped) return;
     const attempts = this.state.attempts + 1;
-    const { retryInitialMs, retryMaxMs, retryJitter } = this.options.timing;
+    const { retryInitialMs, retryMaxMs, retryWithCallsMaxMs, retryJitter } = this.options.timing;
+    const maxMs = this.options.hasLiveCalls?.() === true ? Math.min(retryMaxMs, retryWithCallsMaxMs) : retryMaxMs;
     const delay = Math.max(
-      minDelayMs,
-      backoffDelay(attempts, { initialMs: retryInitialMs, maxMs: retryMaxMs, jitter: retryJitter }, this.options.random),
+      Math.min(minDelayMs, maxMs),
+      backoffDelay(attempts, { initialMs: Math.min(retryInitialMs, maxMs), maxMs, jitter: retryJitter }, this.options.random),
     );
     this.update({ state: 'waiting-to-retry', error, retryAt: this.options.clock.now() + delay, attempts });
     this.retryTimer = this.options.clock.setTimeout(() => {
@@ -473,6 +503,10 @@ export class Registration {
       sessionDescriptionHandlerFactory: this.options.sessionDescriptionHandlerFactory,
       // An INVITE with Replaces (the far end of an attended transfer) finds its dialog here.
       sipExtensionReplaces: SIPExtension.Supported,
+      // +sip.instance on REGISTER: a registrar with GRUU (RFC 5627) gives us one, and our dialogs
+      // use it as Contact, so the far end's in-dialog requests find us on a new connection after
+      // a reconnect (a Contact tied to the old WebSocket would not).
+      instanceIdAlwaysAdded: true,
       delegate: {
         onInvite: (invitation) => {
           if (created !== this.ua) {

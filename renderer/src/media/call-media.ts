@@ -25,6 +25,8 @@ export interface MediaStats {
   dtmfSent: string;
   /** In a conference: what the call sends is a mix of the microphone and the other parties. */
   mixing: boolean;
+  /** Offers made with an ICE restart (the call recovered after a reconnect or a network change). */
+  iceRestarts: number;
 }
 
 /** SDH options as they cross the boundary (JSON only); modifiers never do. */
@@ -39,6 +41,7 @@ export class CallMedia {
   private sinkId = '';
   private closed = false;
   private dtmfSent = '';
+  private iceRestarts = 0;
   /** Held by us: the sender gets no track, so nothing is sent. */
   private held = false;
   /** What the sender carries when not held: the silent stand-in, then the microphone. Null until the SDH asks for media. */
@@ -82,6 +85,7 @@ export class CallMedia {
 
   async getDescription(options: JsonSdhOptions | undefined): Promise<{ body: string; contentType: string }> {
     if (options?.hold !== undefined) this.held = options.hold;
+    if (options?.offerOptions?.iceRestart === true) this.iceRestarts += 1;
     // The per-call timeout bounds ICE gathering; the Web SDH supports it as an option.
     const result = await this.sdh.getDescription({ ...options, iceGatheringTimeout: this.iceGatheringTimeoutMs });
     await this.syncSender();
@@ -269,6 +273,7 @@ export class CallMedia {
       micLive: false,
       dtmfSent: this.dtmfSent,
       mixing: this.mix !== null,
+      iceRestarts: this.iceRestarts,
     };
     const pc = this.sdh.peerConnection;
     if (!pc) return out;

@@ -71,6 +71,8 @@ const api = {
       authorizationUsername: opts.password ? opts.user : undefined,
       authorizationPassword: opts.password,
       transportOptions: { server: opts.wsUrl },
+      // +sip.instance: the proxy gives a GRUU, so calls survive a reconnect (see reconnect()).
+      instanceIdAlwaysAdded: true,
       sessionDescriptionHandlerFactoryOptions: {
         peerConnectionConfiguration: { iceServers: [], rtcpMuxPolicy: 'require' },
         iceGatheringTimeout: 500,
@@ -103,6 +105,35 @@ const api = {
     });
     await registerer.register();
     await registered;
+  },
+  /** After the server came back: a new connection and a new REGISTER, as a softphone reconnects. */
+  async reconnect(): Promise<void> {
+    const ua = state.ua;
+    const registerer = state.registerer;
+    if (!ua || !registerer) throw new Error('not started');
+    const t0 = Date.now();
+    for (;;) {
+      try {
+        await ua.reconnect();
+        break;
+      } catch (err) {
+        if (Date.now() - t0 > 5000) throw err;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new Error('peer: register timeout after reconnect'));
+      }, 5000);
+      void registerer.register({
+        requestDelegate: {
+          onAccept: () => {
+            clearTimeout(timer);
+            resolve();
+          },
+        },
+      });
+    });
   },
   setAutoAnswer(on: boolean): void {
     state.autoAnswer = on;

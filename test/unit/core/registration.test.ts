@@ -370,7 +370,7 @@ describe('registration', () => {
 });
 
 describe('backoff on the core clock', () => {
-  it('retries after 0.5, 1, 2, 4 s, then every 5 s while the server is unreachable', async () => {
+  it('retries after 0.5, 1 s, then every 2 s while the server is unreachable (the defaults)', async () => {
     const closed = await FakeSipServer.start();
     const url = closed.url;
     await closed.stop();
@@ -379,7 +379,7 @@ describe('backoff on the core clock', () => {
       settings: settingsWith({ wsUrl: url, sipUri: 'sip:1001@127.0.0.1' }),
       clock,
       random: () => 0.5,
-      timing: { retryInitialMs: 500, retryMaxMs: 5000, retryJitter: 0.2 },
+      timing: { retryInitialMs: defaultTiming.retryInitialMs, retryMaxMs: defaultTiming.retryMaxMs, retryJitter: defaultTiming.retryJitter },
     });
     await h.core.start();
     const delays: number[] = [];
@@ -391,8 +391,48 @@ describe('backoff on the core clock', () => {
       delays.push(status.retryAt! - clock.now());
       clock.advance(status.retryAt! - clock.now());
     }
-    expect(delays).toEqual([500, 1000, 2000, 4000, 5000, 5000, 5000]);
+    expect(delays).toEqual([500, 1000, 2000, 2000, 2000, 2000, 2000]);
   });
+
+  it('retries every second at most while a call waits to be recovered', async () => {
+    const closed = await FakeSipServer.start();
+    const url = closed.url;
+    await closed.stop();
+    const clock = new FakeClock();
+    let liveCalls = true;
+    const statuses: AccountStatusType[] = [];
+    const registration = new Registration({
+      accountId: TEST_ACCOUNT_ID,
+      clock,
+      logger: new RecordingLogger(),
+      timing: { ...defaultTiming, retryMaxMs: 4000 },
+      random: () => 0.5,
+      userAgentString: 'Hookswitch/test',
+      sessionDescriptionHandlerFactory: () => {
+        throw new Error('no media in this test');
+      },
+      onStatus: (status) => statuses.push(status),
+      onInvite: () => undefined,
+      hasLiveCalls: () => liveCalls,
+    });
+    try {
+      await registration.configure(settingsWith({ wsUrl: url, sipUri: 'sip:1001@127.0.0.1' }).accounts[0]!, null);
+      registration.register();
+      const delays: number[] = [];
+      for (let attempt = 1; attempt <= 6; attempt++) {
+        if (attempt === 4) liveCalls = false;
+        await until(() => statuses.at(-1)?.attempts === attempt && statuses.at(-1)?.state === 'waiting-to-retry');
+        const retryAt = statuses.at(-1)!.retryAt!;
+        delays.push(retryAt - clock.now());
+        clock.advance(retryAt - clock.now());
+      }
+      // With a call waiting: 0.5, then 1 s; once the calls are gone the backoff grows again.
+      expect(delays).toEqual([500, 1000, 1000, 4000, 4000, 4000]);
+    } finally {
+      await registration.stop();
+    }
+  });
+
 });
 
 describe('incoming INVITEs', () => {
