@@ -27,6 +27,9 @@ export interface MediaStats {
   mixing: boolean;
   /** Offers made with an ICE restart (the call recovered after a reconnect or a network change). */
   iceRestarts: number;
+  /** The microphone device the call captures from ('' before it opened), and the output it plays on. */
+  inputDeviceId: string;
+  outputDeviceId: string;
 }
 
 /** SDH options as they cross the boundary (JSON only); modifiers never do. */
@@ -38,7 +41,9 @@ export interface JsonSdhOptions {
 export class CallMedia {
   muted = false;
   private readonly player: HTMLAudioElement;
+  /** The output the call plays on now, and the one the settings want (they differ while it is unplugged). */
   private sinkId = '';
+  private wantedSinkId = '';
   private closed = false;
   private dtmfSent = '';
   private iceRestarts = 0;
@@ -232,14 +237,30 @@ export class CallMedia {
     if (this.mic) this.mic.enabled = !muted;
   }
 
+  /** Plays the call on this output from now on ('' is the system default). */
   async setOutput(deviceId: string): Promise<void> {
+    this.wantedSinkId = deviceId;
+    await this.applySink(deviceId);
+  }
+
+  /**
+   * The outputs changed (one plugged in or out): a call whose output went away plays on the system
+   * default, and goes back to its own when it returns.
+   */
+  async followOutputs(available: readonly string[]): Promise<void> {
+    const wanted = this.wantedSinkId;
+    await this.applySink(wanted === '' || available.includes(wanted) ? wanted : '');
+  }
+
+  private async applySink(deviceId: string): Promise<void> {
     if (deviceId === this.sinkId || typeof this.player.setSinkId !== 'function') return;
     try {
       await this.player.setSinkId(deviceId);
       this.sinkId = deviceId;
     } catch (err) {
-      // The device went away or is not allowed: keep playing on the current one.
+      // The device went away or is not allowed: the system default plays it instead.
       console.warn('setSinkId failed', err);
+      if (deviceId !== '') await this.applySink('');
     }
   }
 
@@ -274,6 +295,8 @@ export class CallMedia {
       dtmfSent: this.dtmfSent,
       mixing: this.mix !== null,
       iceRestarts: this.iceRestarts,
+      inputDeviceId: this.mic?.getSettings().deviceId ?? '',
+      outputDeviceId: this.sinkId,
     };
     const pc = this.sdh.peerConnection;
     if (!pc) return out;

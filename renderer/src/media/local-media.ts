@@ -8,6 +8,9 @@ export interface MediaDevicesLike {
   getUserMedia(constraints: MediaStreamConstraints): Promise<MediaStream>;
   /** Lists devices without opening any; absent where media devices are not available at all. */
   enumerateDevices?(): Promise<MediaDeviceInfo[]>;
+  /** 'devicechange': a device was plugged in or out. */
+  addEventListener?(type: 'devicechange', listener: () => void): void;
+  removeEventListener?(type: 'devicechange', listener: () => void): void;
 }
 
 interface Capture {
@@ -74,6 +77,16 @@ export class LocalMedia {
       if (!capture.stream || capture.stream.getAudioTracks().some((t) => t.readyState === 'live')) return true;
     }
     return false;
+  }
+
+  /** The audio outputs the system lists now (their ids), or null when it cannot say. */
+  async outputs(): Promise<string[] | null> {
+    if (!this.devices.enumerateDevices) return null;
+    try {
+      return (await this.devices.enumerateDevices()).filter((d) => d.kind === 'audiooutput').map((d) => d.deviceId);
+    } catch {
+      return null;
+    }
   }
 
   /** Whether the system lists a microphone, without opening one. */

@@ -67,6 +67,7 @@ function errorMessage(err: unknown): string {
 
 export class MediaEngine {
   private readonly local: LocalMedia;
+  private readonly devices: MediaDevicesLike;
   private readonly silence: SilentSource;
   private readonly mixer: Mixer;
   private readonly calls = new Map<string, CallMedia>();
@@ -88,6 +89,7 @@ export class MediaEngine {
     private readonly api: RendererApi,
     options: MediaEngineOptions,
   ) {
+    this.devices = options.devices;
     this.local = new LocalMedia(options.devices);
     this.silence = new SilentSource(options.audioContext ?? (() => new AudioContext()));
     this.mixer = new Mixer(options.mixContext ?? (() => new AudioContext()));
@@ -108,6 +110,7 @@ export class MediaEngine {
     );
     this.refreshTimer = setInterval(() => { this.refreshSpare(); }, 60_000);
     window.addEventListener('online', this.replaceSpare);
+    this.devices.addEventListener?.('devicechange', this.devicesChanged);
     await this.reload();
   }
 
@@ -115,6 +118,7 @@ export class MediaEngine {
     this.unsubscribe.splice(0).forEach((u) => { u(); });
     if (this.refreshTimer !== null) clearInterval(this.refreshTimer);
     window.removeEventListener('online', this.replaceSpare);
+    this.devices.removeEventListener?.('devicechange', this.devicesChanged);
     for (const call of this.calls.values()) call.close();
     this.calls.clear();
     this.bySdh.clear();
@@ -161,15 +165,29 @@ export class MediaEngine {
   }
 
   private applySettings(settings: SettingsView): void {
-    // A new input device takes effect from the next call: nothing is opened ahead of it. The
-    // spare is made for the first account's ICE servers (most calls go out on it).
+    const inputBefore = this.defaults.audio.inputDeviceId;
+    // The spare is made for the first account's ICE servers (most calls go out on it).
     this.defaults = { iceServers: settings.accounts[0]?.iceServers ?? [], audio: settings.audio };
     for (const call of this.calls.values()) {
-      call.audio = { ...call.audio, outputDeviceId: settings.audio.outputDeviceId };
+      call.audio = { ...call.audio, inputDeviceId: settings.audio.inputDeviceId, outputDeviceId: settings.audio.outputDeviceId };
       void call.setOutput(settings.audio.outputDeviceId);
+      // Another microphone chosen during a call: it goes on the call's sender at once (no
+      // renegotiation). Nothing is opened for calls that have not asked for media yet.
+      if (settings.audio.inputDeviceId !== inputBefore && this.micOpening.has(call)) {
+        this.micReopens.delete(call);
+        this.openMicrophone(call, settings.audio.inputDeviceId);
+      }
     }
     this.prepareSpare();
   }
+
+  /** A device was plugged in or out: calls whose output went away play on the system default. */
+  private readonly devicesChanged = (): void => {
+    void this.local.outputs().then((outputs) => {
+      if (outputs === null) return;
+      for (const call of this.calls.values()) void call.followOutputs(outputs);
+    });
+  };
 
   // -------------------------------------------------------------------------------------------
   // Spare SDH

@@ -251,3 +251,39 @@ describe('CallMedia in a conference', () => {
     expect(mixContext.mixes[1]!.disconnected).toBe(true);
   });
 });
+
+describe('CallMedia output device', () => {
+  /** An <audio> whose setSinkId knows which outputs exist. */
+  class SinkAudio extends FakeAudio {
+    static present = new Set(['', 'headset', 'speakers']);
+    sinkId = '';
+    setSinkId(id: string): Promise<void> {
+      if (!SinkAudio.present.has(id)) return Promise.reject(new DOMException('not found', 'NotFoundError'));
+      this.sinkId = id;
+      return Promise.resolve();
+    }
+  }
+
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it('falls back to the system default when its output goes away, and returns to it when it comes back', async () => {
+    vi.stubGlobal('MediaStream', FakeStream);
+    vi.stubGlobal('Audio', SinkAudio);
+    const sdh = new FakeSdh();
+    const context = new FakeAudioContext();
+    const call = new CallMedia('m1', 'c1', sdh as unknown as Web.SessionDescriptionHandler, AUDIO, 300, new SilentSource(() => context));
+    await call.setOutput('headset');
+    expect((await call.stats()).outputDeviceId).toBe('headset');
+    await call.followOutputs(['speakers']);
+    expect((await call.stats()).outputDeviceId).toBe('');
+    await call.followOutputs(['speakers', 'headset']);
+    expect((await call.stats()).outputDeviceId).toBe('headset');
+    // An output the browser refuses outright: the default plays the call.
+    SinkAudio.present.delete('headset');
+    await call.setOutput('speakers');
+    await call.setOutput('headset');
+    expect((await call.stats()).outputDeviceId).toBe('');
+  });
+});

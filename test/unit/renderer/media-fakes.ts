@@ -12,6 +12,9 @@ export class FakeTrack {
   readonly clones: FakeTrack[] = [];
   private readonly endedListeners: Array<() => void> = [];
   constructor(readonly label: string) {}
+  getSettings(): { deviceId: string } {
+    return { deviceId: `device-${this.label}` };
+  }
   clone(): FakeTrack {
     const c = new FakeTrack(this.label);
     c.enabled = this.enabled;
