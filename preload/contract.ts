@@ -785,6 +785,24 @@ export type CommandArgs<C extends CommandName> = z.infer<Commands[C]['args']>;
 export type CommandResult<C extends CommandName> = z.infer<Commands[C]['result']>;
 export const commandNames = Object.keys(commands) as CommandName[];
 
+/**
+ * A system notification for the renderer to show (web host only: the Electron host shows the OS's
+ * own). Caller-supplied names and numbers: shown as text.
+ */
+const CallNoticeShape = {
+  callId: z.string().max(64),
+  name: z.string().max(512),
+  number: z.string().max(512),
+  account: z.string().max(1024),
+};
+export const NotificationRequest = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('incoming-call'), ...CallNoticeShape }),
+  z.object({ kind: z.literal('close'), callId: z.string().max(64) }),
+  z.object({ kind: z.literal('missed-call'), ...CallNoticeShape, at: z.number() }),
+  z.object({ kind: z.literal('missed-count'), count: z.number().int().min(0) }),
+]);
+export type NotificationRequest = z.infer<typeof NotificationRequest>;
+
 // ---------------------------------------------------------------------------------------------
 // Events (main -> renderer), named in the past tense.
 
@@ -802,6 +820,8 @@ export const events = {
   'contacts:importProgress': z.object({ importId: z.string().max(64), done: z.number().int(), total: z.number().int() }),
   /** A telephony input report from an open device (the device page's live view). */
   'headsets:input': HeadsetInputEvent,
+  /** Web host: a system notification to show or take away (the Electron host draws its own). */
+  'notifications:requested': NotificationRequest,
   /** A request for the media engine; answer with `media:respond`. */
   'media:requested': z.object({ requestId: z.number().int(), request: MediaRequest }),
 } as const satisfies Record<string, z.ZodType>;

@@ -26,6 +26,7 @@ import { watchNetwork } from './network-watch.ts';
 import { installPermissionHandlers } from './permissions.ts';
 import { SafeStorageSecretStore } from './safe-storage-secret-store.ts';
 import { AppTray } from './tray.ts';
+import { ElectronNotifier, missedOverlay } from './notifier.ts';
 
 export const APP_USER_MODEL_ID = 'com.hookswitch.desktop';
 
@@ -55,6 +56,8 @@ export interface RunningElectronApp {
 
 /** The tray's own senders id: commands it issues do not come from a renderer. */
 const traySender: SenderInfo = { id: 'tray' };
+/** Commands from a notification's buttons (Answer, Decline). */
+const notificationSender: SenderInfo = { id: 'notification' };
 
 /** Any event with its payload, so a listener can switch on the name and get the payload's type. */
 type AnyEvent = { [E in EventName]: { event: E; payload: EventPayload<E> } }[EventName];
@@ -162,6 +165,33 @@ export function startElectronApp(options: ElectronAppOptions = {}): { ready: Pro
       },
     };
 
+    // Toasts for calls; their Answer and Decline go through the same commands as the window's.
+    let missed = { count: 0, text: '' };
+    const runCall = (command: 'calls:answer' | 'calls:reject', callId: string): void => {
+      core?.handlers[command]({ callId }, notificationSender).catch((err: unknown) => {
+        logger.warn(`${command} from a notification failed`, err);
+      });
+    };
+    const notifier = new ElectronNotifier({
+      locale: () => latest.locale ?? systemLocale,
+      windowFocused: () => window !== null && !window.isDestroyed() && window.isVisible() && window.isFocused(),
+      answer: (callId) => {
+        runCall('calls:answer', callId);
+      },
+      decline: (callId) => {
+        runCall('calls:reject', callId);
+      },
+      show: () => {
+        showWindow(window);
+      },
+      onMissedCount: (count, text) => {
+        missed = { count, text };
+        tray?.setMissed(text);
+        if (process.platform === 'win32' && window && !window.isDestroyed()) window.setOverlayIcon(missedOverlay(iconDir, count), text);
+      },
+      logger,
+    });
+
     const build = options.createCore ?? createCore;
     const built = await build({
       host: 'electron',
@@ -177,6 +207,7 @@ export function startElectronApp(options: ElectronAppOptions = {}): { ready: Pro
       openUrl: async (url) => {
         if (!(await openExternal(url))) throw new Error('refused: not an http(s) page');
       },
+      notifier,
     });
     core = built;
 
@@ -229,6 +260,7 @@ export function startElectronApp(options: ElectronAppOptions = {}): { ready: Pro
       latest.accounts ?? state.accounts,
     );
     tray = appTray;
+    appTray.setMissed(missed.text);
 
     stopNetworkWatch = watchNetwork({
       powerMonitor,

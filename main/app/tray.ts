@@ -49,6 +49,8 @@ export class AppTray {
   private readonly tray: Tray;
   private statuses: readonly AccountStatus[];
   private locale: string;
+  /** "3 missed calls", or '' (a line of the tooltip). */
+  private missed = '';
 
   constructor(
     private readonly options: AppTrayOptions,
@@ -73,6 +75,13 @@ export class AppTray {
     this.render();
   }
 
+  /** The unseen missed calls, as the tooltip's last line ('' for none). */
+  setMissed(text: string): void {
+    if (text === this.missed) return;
+    this.missed = text;
+    this.render();
+  }
+
   setLocale(locale: string): void {
     this.locale = locale;
     this.render();
@@ -91,7 +100,8 @@ export class AppTray {
     const tooltip = only
       ? `Hookswitch: ${text.states[trayStates[only.state]]}${only.aor ? ` (${only.aor})` : ''}`
       : ['Hookswitch', ...configured.map((s) => `${s.label}: ${text.states[trayStates[s.state]]}`)].join('\n');
-    this.tray.setToolTip(configured.length === 0 ? `Hookswitch: ${text.states[state]}` : tooltip);
+    const head = configured.length === 0 ? `Hookswitch: ${text.states[state]}` : tooltip;
+    this.tray.setToolTip(this.missed === '' ? head : `${head}\n${this.missed}`);
     // Unregister whenever there is a registration to drop or an attempt to stop.
     const active = state !== 'offline';
     this.tray.setContextMenu(

@@ -4,7 +4,7 @@ import type { AppState, Handlers } from '../../preload/contract.ts';
 import type { HidTransport } from './hid/hid-transport.ts';
 import type { ImportParser } from './history/contact-imports.ts';
 import type { HistoryStore } from './history/history-store.ts';
-import type { Clock, EventSink, Logger, SecretStore, SettingsFile } from './ports.ts';
+import type { Clock, EventSink, Logger, Notifier, SecretStore, SettingsFile } from './ports.ts';
 import type { CoreTiming } from './timing.ts';
 
 export interface CoreOptions {
@@ -31,6 +31,8 @@ export interface CoreOptions {
   importParser?: ImportParser;
   /** Opens a URL in the system browser (the CRM page); absent where the host cannot. */
   openUrl?: (url: string) => Promise<void>;
+  /** System notifications for calls; none when absent. */
+  notifier?: Notifier;
 }
 
 export interface Core {

@@ -9,7 +9,8 @@ import { ContactImports } from './history/contact-imports.ts';
 import { HistoryService, splitSearch, viaStore } from './history/history-service.ts';
 import { contactsCsvFileName, parseContactsFile } from './contacts/contact-files.ts';
 import { RemoteMediaEngine } from './media/remote-media-engine.ts';
-import { silentLogger, systemClock } from './ports.ts';
+import { silentLogger, silentNotifier, systemClock } from './ports.ts';
+import { CallNotifications } from './call-notifications.ts';
 import { SettingsStore } from './settings/settings-store.ts';
 import { Accounts } from './sip/accounts.ts';
 import { CallService } from './sip/call-service.ts';
@@ -100,6 +101,7 @@ export function createCore(options: CoreOptions): Core {
     onCalls: (list) => {
       headset?.updateCalls(list);
       history.updateCalls(list);
+      notifications.update(list);
       publishCalls(list);
     },
   });
@@ -140,12 +142,21 @@ export function createCore(options: CoreOptions): Core {
     systemLocale: options.systemLocale,
     accountAor: (accountId) => (accounts.has(accountId) ? (accounts.get(accountId).status.aor ?? '') : ''),
     onSummary: (summary) => {
+      notifications.missedCount(summary.unseenMissed);
       publish('history:changed', summary);
     },
     onScreenPop: (pop) => {
       publish('calls:screenPop', pop);
     },
     openUrl: options.openUrl ?? null,
+  });
+  const notifications = new CallNotifications({
+    notifier: options.notifier ?? silentNotifier,
+    logger,
+    accountLabel: (accountId) => {
+      const statuses = accounts.statuses().filter((a) => a.state !== 'unconfigured');
+      return statuses.length > 1 ? (statuses.find((a) => a.accountId === accountId)?.label ?? '') : '';
+    },
   });
   const imports = new ContactImports(clock, options.importParser ?? parseContactsFile, random);
 
@@ -353,6 +364,7 @@ export function createCore(options: CoreOptions): Core {
         await accounts.stop();
         imports.dispose();
         await settleWithin(history.stop(), timing.stopTimeoutMs, clock);
+        notifications.closeAll();
         calls.dispose();
         media.dispose();
       })();

@@ -33,6 +33,40 @@ export interface MediaEngine {
   request<O extends MediaOp>(request: Extract<MediaRequest, { op: O }>): Promise<MediaResult<O>>;
 }
 
+/** Who a call is with, as a notification shows it. Caller-supplied text: shown as text only. */
+export interface CallNotice {
+  callId: string;
+  /** The display name, or '' when the caller sent none. */
+  name: string;
+  number: string;
+  /** The account's label, when there are several accounts (else ''). */
+  account: string;
+}
+
+/**
+ * System notifications (Electron: the OS's; web host: the browser's). The core decides what to
+ * show and when to take it away; the host draws them in the user's language and routes an
+ * incoming call's Answer and Decline back through the same commands the window uses
+ * (calls:answer, calls:reject), so a toast never disagrees with the call.
+ */
+export interface Notifier {
+  /** A call rings (shown with Answer and Decline where the system can). */
+  incomingCall(notice: CallNotice): void;
+  /** The call no longer rings (answered anywhere, declined, given up): its toast goes. */
+  closeIncomingCall(callId: string): void;
+  /** A call was missed. */
+  missedCall(notice: CallNotice & { at: number }): void;
+  /** Missed calls the user has not seen (taskbar badge, tray, window title). */
+  missedCount(count: number): void;
+}
+
+export const silentNotifier: Notifier = {
+  incomingCall() {},
+  closeIncomingCall() {},
+  missedCall() {},
+  missedCount() {},
+};
+
 export interface Clock {
   now(): number;
   setTimeout(fn: () => void, ms: number): unknown;

@@ -31,6 +31,7 @@ import { defaultRendererDir, packageVersion } from '../host/package-paths.ts';
 import { contentSecurityPolicy, readRendererFile, securityHeaders } from '../host/renderer-files.ts';
 import { createHistoryStore } from '../host/history/create-history-store.ts';
 import { openUrlInBrowser } from '../host/open-url.ts';
+import { EventNotifier } from './event-notifier.ts';
 import { FileSecretStore } from './file-secret-store.ts';
 import { systemLocale } from './system-locale.ts';
 
@@ -150,6 +151,7 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
     ...(options.hidTransport ? { hidTransport: options.hidTransport } : {}),
     ...(history ? { history } : {}),
     openUrl: options.openUrl ?? ((url: string) => openUrlInBrowser(url)),
+    notifier: new EventNotifier(events),
   });
 
   const table = new Map<string, CommandFn>();

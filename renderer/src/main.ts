@@ -8,6 +8,7 @@ import type { MediaDevicesLike } from './media/local-media.ts';
 import { bindRinger } from './media/ringer-binding.svelte.ts';
 import { Ringer } from './media/ringer.ts';
 import { AppStore } from './state/app-state.svelte.ts';
+import { BrowserNotifications, browserPage } from './lib/browser-notifications.ts';
 import './styles/app.css';
 
 const api = connectApi();
@@ -23,6 +24,14 @@ void engine.start();
 
 const ringer = new Ringer();
 bindRinger(ringer, () => ({ calls: store.calls.list, settings: store.settings.view }));
+
+// System notifications in the web host (the Electron host shows the OS's own from main).
+const notifications = new BrowserNotifications(browserPage(), () => ({
+  incoming: (who) => store.i18n.t('notifications.incoming', { who }),
+  missed: (who) => store.i18n.t('notifications.missed', { who }),
+  toAccount: (account) => store.i18n.t('notifications.toAccount', { account }),
+}));
+notifications.listen(api);
 
 window.__hookswitchMedia = Object.freeze({
   stats: () => engine.stats(),

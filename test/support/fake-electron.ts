@@ -121,6 +121,14 @@ export class FakeBrowserWindow extends EventEmitter {
   isVisible(): boolean {
     return this.visible;
   }
+  isFocused(): boolean {
+    return this.focused && this.visible;
+  }
+  /** Windows' taskbar overlay: the image's path and its description, or null when cleared. */
+  overlay: { path: string; description: string } | null = null;
+  setOverlayIcon(image: FakeNativeImage | null, description: string): void {
+    this.overlay = image ? { path: image.path, description } : null;
+  }
   isMinimized(): boolean {
     return this.minimized;
   }
@@ -156,6 +164,7 @@ class FakeApp extends EventEmitter {
   exitCode: number | null = null;
   sandboxEnabled = false;
   appUserModelId: string | null = null;
+  badgeCount = 0;
   private ready = false;
   private resolveReady: () => void = () => undefined;
   private readyPromise = this.newReadyPromise();
@@ -177,6 +186,7 @@ class FakeApp extends EventEmitter {
     this.exitCode = null;
     this.sandboxEnabled = false;
     this.appUserModelId = null;
+    this.badgeCount = 0;
     this.ready = false;
     this.readyPromise = this.newReadyPromise();
   }
@@ -226,6 +236,10 @@ class FakeApp extends EventEmitter {
   }
   setAppUserModelId(id: string): void {
     this.appUserModelId = id;
+  }
+  setBadgeCount(count: number): boolean {
+    this.badgeCount = count;
+    return true;
   }
   fire(name: string, fields: Record<string, unknown> = {}, ...args: unknown[]): FakeEvent {
     return fire(this, name, fields, args);
@@ -327,6 +341,35 @@ export class FakeTray extends EventEmitter {
   }
   isDestroyed(): boolean {
     return this.destroyed;
+  }
+}
+
+/** Electron's Notification: records what was shown and lets a test press its buttons. */
+export class FakeNotification extends EventEmitter {
+  static supported = true;
+  static isSupported(): boolean {
+    return FakeNotification.supported;
+  }
+  shown = false;
+  closed = false;
+  constructor(readonly options: { title: string; body?: string; actions?: { type: string; text: string }[]; [key: string]: unknown }) {
+    super();
+    fake.notifications.push(this);
+  }
+  show(): void {
+    this.shown = true;
+  }
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.emit('close', {});
+  }
+  /** The user pressed button `index` (as Electron reports it). */
+  press(index: number): void {
+    this.emit('action', {}, index);
+  }
+  click(): void {
+    this.emit('click', {});
   }
 }
 
@@ -462,6 +505,7 @@ export const fake = {
   trays: [] as FakeTray[],
   applicationMenus: [] as (FakeMenu | null)[],
   openedExternally: [] as string[],
+  notifications: [] as FakeNotification[],
   reset(): void {
     this.app.reset();
     this.protocol.reset();
@@ -476,6 +520,8 @@ export const fake = {
     this.trays.length = 0;
     this.applicationMenus.length = 0;
     this.openedExternally.length = 0;
+    this.notifications.length = 0;
+    FakeNotification.supported = true;
   },
 };
 
@@ -492,6 +538,7 @@ export const electronModule = {
   ipcRenderer: fake.ipcRenderer,
   net: { isOnline: () => fake.net.online },
   Tray: FakeTray,
+  Notification: FakeNotification,
   Menu: {
     buildFromTemplate: (items: Record<string, unknown>[]): FakeMenu => ({ items }),
     setApplicationMenu: (menu: FakeMenu | null): void => {

@@ -587,3 +587,69 @@ function clickItem(menu: FakeMenu | null, label: string): void {
 }
 
 export type { FakeBrowserWindow };
+
+describe('notifications', () => {
+  const notice = { callId: 'call-7', name: 'Grace Hopper', number: '1002', account: '' };
+
+  it('a ringing call gets a toast with Answer and Decline; Answer goes through calls:answer and brings the window', async () => {
+    const { core, window } = await start();
+    window.hide();
+    core.options.notifier?.incomingCall(notice);
+    const toast = fake.notifications[0]!;
+    expect(toast.shown).toBe(true);
+    expect(toast.options).toMatchObject({ title: 'Call from Grace Hopper', body: '1002', timeoutType: 'never', silent: true });
+    expect(toast.options.actions?.map((a) => a.text)).toEqual(['Answer', 'Decline']);
+    toast.press(0);
+    await vi.waitFor(() => {
+      expect(core.calls.at(-1)).toEqual({ command: 'calls:answer', args: { callId: 'call-7' }, sender: { id: 'notification' } });
+    });
+    expect(window.visible).toBe(true);
+  });
+
+  it('Decline goes through calls:reject; a call that stops ringing elsewhere takes its toast away', async () => {
+    const { core, window } = await start();
+    window.hide();
+    core.options.notifier?.incomingCall(notice);
+    fake.notifications[0]!.press(1);
+    await vi.waitFor(() => {
+      expect(core.calls.at(-1)?.command).toBe('calls:reject');
+    });
+    core.options.notifier?.incomingCall({ ...notice, callId: 'call-8', name: '' });
+    const second = fake.notifications[1]!;
+    expect(second.options.title).toBe('Call from 1002');
+    core.options.notifier?.closeIncomingCall('call-8');
+    expect(second.closed).toBe(true);
+  });
+
+  it('shows nothing while the window is in front: the call card is there', async () => {
+    const { core, window } = await start();
+    window.show();
+    window.focus();
+    core.options.notifier?.incomingCall(notice);
+    core.options.notifier?.missedCall({ ...notice, at: 1 });
+    expect(fake.notifications).toHaveLength(0);
+  });
+
+  it('missed calls: a toast each, the unseen count on the badge, the tray and (Windows) the taskbar button', async () => {
+    const { core, window } = await start();
+    window.hide();
+    core.options.notifier?.missedCall({ ...notice, at: 1 });
+    expect(fake.notifications[0]!.options.title).toBe('Missed call from Grace Hopper');
+    core.options.notifier?.missedCount(3);
+    expect(fake.app.badgeCount).toBe(3);
+    expect(fake.trays[0]!.tooltip).toMatch(/\n3 missed calls$/);
+    if (process.platform === 'win32') expect(window.overlay?.description).toBe('3 missed calls');
+    core.options.notifier?.missedCount(0);
+    expect(fake.app.badgeCount).toBe(0);
+    expect(fake.trays[0]!.tooltip).not.toMatch(/missed/);
+  });
+
+  it('speaks Chinese when the settings say so', async () => {
+    const { core, window } = await start();
+    window.hide();
+    core.options.events.emit('settings:changed', { ...core.getState().settings, ui: { locale: 'zh-CN' } });
+    core.options.notifier?.incomingCall(notice);
+    expect(fake.notifications[0]!.options.title).toBe('Grace Hopper 来电');
+    expect(fake.notifications[0]!.options.actions?.map((a) => a.text)).toEqual(['接听', '拒接']);
+  });
+});

@@ -7,7 +7,7 @@ import { passwordKey } from '../../../../main/core/settings/settings-store.ts';
 import type { CoreTiming } from '../../../../main/core/timing.ts';
 import type { HistoryStore } from '../../../../main/core/history/history-store.ts';
 import type { HidTransport } from '../../../../main/core/hid/hid-transport.ts';
-import type { Clock } from '../../../../main/core/ports.ts';
+import type { Clock, Notifier } from '../../../../main/core/ports.ts';
 import { MemorySecretStore, MemorySettingsFile, RecordingEvents, RecordingLogger, defaultMediaResult, TEST_ACCOUNT_ID } from './fakes.ts';
 
 export const FAST_TIMING: Partial<CoreTiming> = {
@@ -78,6 +78,7 @@ export interface HarnessOptions {
   history?: HistoryStore;
   openUrl?: (url: string) => Promise<void>;
   systemLocale?: string;
+  notifier?: Notifier;
 }
 
 export function makeCore(options: HarnessOptions = {}): Harness {
@@ -100,6 +101,7 @@ export function makeCore(options: HarnessOptions = {}): Harness {
     ...(options.mediaTimeoutMs !== undefined ? { mediaTimeoutMs: options.mediaTimeoutMs } : {}),
     ...(options.hidTransport ? { hidTransport: options.hidTransport } : {}),
     ...(options.history ? { history: options.history } : {}),
+    ...(options.notifier ? { notifier: options.notifier } : {}),
     ...(options.openUrl ? { openUrl: options.openUrl } : {}),
   });
   const media = new MediaResponder(core, 'renderer-1');
