@@ -5,7 +5,7 @@ import { BrowserNotifications, type NotificationPage } from '../../../renderer/s
 
 function page(init: { focused?: boolean; permission?: NotificationPermission } = {}) {
   const shown: { title: string; body: string; tag: string; requireInteraction: boolean; closed: boolean; click: () => void }[] = [];
-  const state = { focused: init.focused ?? false, permission: init.permission ?? ('granted' as NotificationPermission), focusCalls: 0, gesture: null as (() => void) | null, asked: 0 };
+  const state = { focused: init.focused ?? false, permission: init.permission ?? ('granted'), focusCalls: 0, gesture: null as (() => void) | null, asked: 0 };
   const fake: NotificationPage = {
     hasFocus: () => state.focused,
     focus: () => {
