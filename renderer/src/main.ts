@@ -21,6 +21,7 @@ const devices: MediaDevicesLike = available ?? {
 };
 const engine = new MediaEngine(api, { devices });
 void engine.start();
+store.quality = (callId, condition) => engine.quality(callId, condition);
 
 const ringer = new Ringer();
 bindRinger(ringer, () => ({ calls: store.calls.list, settings: store.settings.view }));

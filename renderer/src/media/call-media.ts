@@ -8,6 +8,7 @@
 import type { Web } from 'sip.js';
 import type { AudioSettings } from '../../../preload/contract.ts';
 import { CallMix, type Mixer } from './mixer.ts';
+import { callQuality, type CallQuality, type StatsEntry } from './call-quality.ts';
 import type { SilentSource } from './silent-source.ts';
 
 export interface MediaStats {
@@ -47,6 +48,8 @@ export class CallMedia {
   private closed = false;
   private dtmfSent = '';
   private iceRestarts = 0;
+  /** Recent stats snapshots (for quality over the last couple of seconds). */
+  private snapshots: { at: number; entries: StatsEntry[] }[] = [];
   /** Held by us: the sender gets no track, so nothing is sent. */
   private held = false;
   /** What the sender carries when not held: the silent stand-in, then the microphone. Null until the SDH asks for media. */
@@ -280,6 +283,24 @@ export class CallMedia {
     this.silent = null;
     this.player.pause();
     this.player.srcObject = null;
+  }
+
+  /**
+   * Quality over the last two seconds or so (RTT, jitter, loss, MOS, path, diagnosis). `held` is
+   * true when either side holds the call: silence one way is expected then.
+   */
+  async quality(condition: { held: boolean; muted: boolean }, now: number = performance.now()): Promise<CallQuality> {
+    const pc = this.sdh.peerConnection;
+    const entries: StatsEntry[] = [];
+    if (pc && !this.closed) (await pc.getStats()).forEach((e: StatsEntry) => entries.push(e));
+    this.snapshots = this.snapshots.filter((s) => now - s.at <= 3500);
+    const previous = this.snapshots.find((s) => now - s.at >= 1500) ?? this.snapshots[0] ?? null;
+    this.snapshots.push({ at: now, entries });
+    return callQuality(previous?.entries ?? null, entries, {
+      held: condition.held || this.held,
+      muted: condition.muted || this.muted,
+      intervalS: previous ? (now - previous.at) / 1000 : 0,
+    });
   }
 
   async stats(): Promise<MediaStats> {

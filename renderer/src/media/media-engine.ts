@@ -13,6 +13,7 @@ import { Core, Web } from 'sip.js';
 import type { AudioSettings, IceServer, MediaRequest, SettingsView } from '../../../preload/contract.ts';
 import type { CommandArgs, RendererApi } from '../lib/api.ts';
 import { CallMedia, type MediaStats } from './call-media.ts';
+import type { CallQuality } from './call-quality.ts';
 import { LocalMedia, type MediaDevicesLike } from './local-media.ts';
 import { Mixer, type MixContextFactory } from './mixer.ts';
 import { SilentSource, type AudioContextFactory } from './silent-source.ts';
@@ -132,6 +133,12 @@ export class MediaEngine {
   /** Whether a microphone is open or opening now (tests check it is not between calls). */
   micOpen(): boolean {
     return this.local.isOpen();
+  }
+
+  /** The call's quality now (the quality panel); null when the call has no media here. */
+  async quality(callId: string, condition: { held: boolean; muted: boolean }): Promise<CallQuality | null> {
+    const media = [...this.calls.values()].filter((c) => c.callId === callId).at(-1);
+    return media ? media.quality(condition) : null;
   }
 
   /** Per-call counters for tests and diagnostics (exposed as window.__hookswitchMedia). */

@@ -4,6 +4,7 @@
 import type { AccountStatus, AppState, Call, ErrorInfo, Locale, Settings, SettingsView } from '../../../preload/contract.ts';
 import type { ConnectionState, RendererApi, Result } from '../lib/api.ts';
 import { I18n } from '../i18n/i18n.svelte.ts';
+import type { CallQuality } from '../media/call-quality.ts';
 import { ContactsState } from './contacts-state.svelte.ts';
 import { HeadsetsState } from './headsets-state.svelte.ts';
 import { HistoryState } from './history-state.svelte.ts';
@@ -286,6 +287,9 @@ function browserNoticeMemory(): NoticeMemory {
   };
 }
 
+/** Reads a call's quality from the media engine (set once the engine exists). */
+export type QualitySource = (callId: string, condition: { held: boolean; muted: boolean }) => Promise<CallQuality | null>;
+
 export class AppStore {
   loaded = $state(false);
   loadError = $state<ErrorInfo | null>(null);
@@ -309,6 +313,8 @@ export class AppStore {
   readonly i18n: I18n;
   readonly #api: RendererApi;
   readonly #notices: NoticeMemory;
+  /** The media engine's quality reader; null where there is none (tests, previews). */
+  quality: QualitySource | null = null;
 
   constructor(api: RendererApi, notices: NoticeMemory = browserNoticeMemory()) {
     this.#api = api;

@@ -20,6 +20,8 @@ const state = {
   events: [] as PeerEvent[],
   autoAnswer: false,
   audio: new Audio(),
+  /** The track taken off the sender by stopSending(true). */
+  stoppedTrack: null as MediaStreamTrack | null,
 };
 
 function ev(name: string, detail?: string): void {
@@ -205,6 +207,18 @@ const api = {
     });
     const m = /a=(sendrecv|sendonly|recvonly|inactive)/.exec(pc.currentLocalDescription?.sdp ?? '');
     return { bytesReceived, bytesSent, direction: m?.[1] ?? null, audioEnergy };
+  },
+  /** Stops sending audio at all (no RTP, as a broken microphone path or a firewall would), or resumes. */
+  async stopSending(on: boolean): Promise<void> {
+    const sender = peerConnection()?.getSenders()[0];
+    if (!sender) throw new Error('no sender');
+    if (on) {
+      state.stoppedTrack = sender.track;
+      await sender.replaceTrack(null);
+    } else {
+      await sender.replaceTrack(state.stoppedTrack);
+      state.stoppedTrack = null;
+    }
   },
   /** Mutes this phone's microphone (the track keeps sending, silence). */
   mute(on: boolean): void {
