@@ -211,8 +211,8 @@ export interface PeerUa {
   /** sip.js log lines at warn and above, for failure messages. */
   readonly log: string[];
   setIncoming(behaviour: IncomingBehaviour): void;
-  /** Calls target (an extension or SIP URI); resolves once the INVITE is sent. */
-  call(target: string): Promise<PeerCall>;
+  /** Calls target (an extension or SIP URI), with extra headers if given; resolves once the INVITE is sent. */
+  call(target: string, extraHeaders?: string[]): Promise<PeerCall>;
   /** Waits for the next call (counting from `after` calls already seen). */
   waitForCall(after: number, timeoutMs?: number): Promise<PeerCall>;
   waitForState(call: PeerCall, state: SessionState, timeoutMs?: number): Promise<void>;
@@ -349,11 +349,11 @@ export async function startPeerUa(options: PeerUaOptions): Promise<PeerUa> {
     setIncoming(b) {
       incoming = b;
     },
-    async call(target) {
+    async call(target, extraHeaders = []) {
       const targetText = target.startsWith('sip:') ? target : `sip:${target}@${domain}`;
       const to = UserAgent.makeURI(targetText);
       if (!to) throw new Error(`bad target ${target}`);
-      const inviter = new Inviter(ua, to);
+      const inviter = new Inviter(ua, to, { extraHeaders });
       const call = track(inviter, 'outgoing');
       await inviter.invite({
         requestDelegate: {

@@ -15,7 +15,53 @@ export type SippScenario =
   /** 100 Trying, then 486 Busy Here. */
   | 'uas-busy'
   /** 180, then 200 with a WebRTC-shaped SDP (signalling only); waits for BYE. */
-  | 'uas-webrtc-answer';
+  | 'uas-webrtc-answer'
+  /** 200 with a plain SDP; takes re-INVITEs; answers REFER 202 and never NOTIFYs; waits for BYE. */
+  | 'uas-refer-silent';
+
+/** Scripted callers (test/sipp/uac-*.xml), each run with its -key values. */
+export type SippCallerScenario =
+  /** Calls, waits for the answer, REFERs to refer_to, answers the NOTIFYs up to a 2xx one, BYE. */
+  | 'uac-transferor'
+  /** The same, never answering a NOTIFY, BYE once they stop. */
+  | 'uac-transferor-silent'
+  /** Calls, waits for the answer, re-INVITE with P-Asserted-Identity, UPDATE with another, BYE. */
+  | 'uac-identity'
+  /** Calls, expects 302 with a SIP URI in the Contact, ACKs. */
+  | 'uac-forwarded'
+  /** PUBLISH message-summary for callee (new_count/old_count) to the presence server. */
+  | 'uac-mwi-publish'
+  /** An unsolicited NOTIFY message-summary to callee (new_count/old_count). */
+  | 'uac-mwi-notify';
+
+export interface SippScriptedCallerOptions {
+  scenario: SippCallerScenario;
+  /** Kamailio's UDP port on 127.0.0.1. */
+  proxyUdpPort: number;
+  /** Our UDP port. */
+  port: number;
+  /** The scenario's -key values (callee, from_user, refer_to, …). */
+  keys: Record<string, string>;
+  timeoutS?: number;
+}
+
+/** Runs one of the scripted callers; its result (exit code 0 when the scenario completed) comes in done. */
+export function startSippScriptedCaller(options: SippScriptedCallerOptions): SippRun {
+  assertInNetns('sipp');
+  const timeoutS = options.timeoutS ?? 20;
+  return runScenario(
+    options.scenario,
+    [
+      `127.0.0.1:${options.proxyUdpPort}`,
+      '-sf', join(scenarioDir, `${options.scenario}.xml`),
+      '-s', options.keys['callee'] ?? 'callee',
+      ...Object.entries(options.keys).flatMap(([k, v]) => ['-key', k, v]),
+      '-i', '127.0.0.1', '-p', String(options.port),
+      '-m', '1', '-timeout', String(timeoutS), '-timeout_error', '-nostdin',
+    ],
+    timeoutS,
+  );
+}
 
 export interface SippCallerOptions {
   /** The extension called through the proxy. */

@@ -175,11 +175,11 @@ export class CallService {
    * Sends the INVITE of an outgoing call. The call the user was talking on goes on hold first, as
    * on any phone; the hold is quick (one re-INVITE) and the call is placed whether or not it worked.
    */
-  private place(record: CallRecord, inviter: Inviter): void {
+  private place(record: CallRecord, inviter: Inviter, spare: CallRecord | null = null): void {
     const onFinal = (response: Core.IncomingResponse): void => {
       record.finalStatus = response.message.statusCode ?? null;
     };
-    void this.holdOthers(record)
+    void this.holdOthers(record, spare)
       .then(() =>
         inviter.invite({
           requestDelegate: {
@@ -606,7 +606,9 @@ export class CallService {
     const next = this.add(inviter, record.call.accountId, 'outgoing', { uri: plainText(uri.toString(), 512), number: plainText(uri.user ?? '', 128), displayName: '' }, 'dialing');
     next.call.referredBy = plainText(record.call.remote.displayName || record.call.remote.number, 256);
     this.emit();
-    this.place(next, inviter);
+    // The transferor's call is not re-INVITEd on hold: it is about to end (the transferor hangs it
+    // up once the transfer succeeds), and a re-INVITE would cross its own requests.
+    this.place(next, inviter, record);
   }
 
   private declineReferral(record: CallRecord, referral: Referral): void {
@@ -850,11 +852,11 @@ export class CallService {
 
   /**
    * Puts every other established call that is not on hold on hold (before answering, dialling or
-   * resuming `except`); the calls of `except`'s own conference stay, another conference is held
-   * as a whole.
+   * resuming `except`); the calls of `except`'s own conference stay (and `spare`), another
+   * conference is held as a whole.
    */
-  private async holdOthers(except: CallRecord): Promise<void> {
-    const mates = new Set(this.groupOf(except));
+  private async holdOthers(except: CallRecord, spare: CallRecord | null = null): Promise<void> {
+    const mates = new Set([...this.groupOf(except), ...(spare ? [spare] : [])]);
     const seen = new Set<string>();
     const active = [...this.records.values()].filter((r) => {
       if (mates.has(r) || r.call.state !== 'established' || r.call.held) return false;
