@@ -11,19 +11,10 @@ import type { BrowserPeer } from '../support/browser-peer/index.ts';
 import { TMP_ROOT } from '../support/chromium.ts';
 import { startKamailio } from '../support/kamailio.ts';
 import { configureAccount, openPeer, startStack, waitForRegistered, type Stack } from '../e2e/stack.ts';
+import { bench, quantile } from './report.ts';
 
 const CALLS = 12;
 const root = path.resolve(import.meta.dirname, '..', '..');
-
-function bench(name: string, value: number, unit: string): void {
-  console.log(`BENCH ${name} ${Number.isInteger(value) ? value : value.toFixed(1)} ${unit}`);
-}
-
-function quantile(values: number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
-  return sorted[i] ?? Number.NaN;
-}
 
 /** Wall-clock ms (comparable across pages of one machine) of the next click on the dial button. */
 async function armClickClock(app: Page): Promise<void> {

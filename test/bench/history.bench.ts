@@ -25,26 +25,11 @@ import {
 } from '../support/history-data.ts';
 import { fillCalls } from '../support/history-fill.ts';
 import { tempDir } from '../integration/history/history-fixture.ts';
+import { bench, quantile, summary } from './report.ts';
 
 const CALLS = 1_000_000;
 const CONTACTS = 100_000;
 const END_AT = Date.UTC(2025, 5, 30);
-
-function bench(name: string, value: number, unit: string): void {
-  console.log(`BENCH ${name} ${Number.isInteger(value) ? value : value.toFixed(value < 10 ? 3 : 1)} ${unit}`);
-}
-
-function quantile(values: readonly number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
-  return sorted[i] ?? Number.NaN;
-}
-
-function summary(name: string, values: readonly number[]): void {
-  bench(`${name}_p50`, quantile(values, 0.5), 'ms');
-  bench(`${name}_p95`, quantile(values, 0.95), 'ms');
-  bench(`${name}_max`, quantile(values, 1), 'ms');
-}
 
 /** The longest time main's event loop went without running a 1 ms timer while `work` ran. */
 async function longestStall<T>(work: () => Promise<T>): Promise<{ result: T; stallMs: number; totalMs: number }> {

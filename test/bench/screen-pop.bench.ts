@@ -19,19 +19,10 @@ import type { BrowserPeer } from '../support/browser-peer/index.ts';
 import { generateCalls, generateContacts } from '../support/history-data.ts';
 import { fillCalls } from '../support/history-fill.ts';
 import { registerWithPeer, startStack, type Stack } from '../e2e/stack.ts';
+import { bench, quantile } from './report.ts';
 
 const CALLS = 20;
 const sender = { id: 'bench' };
-
-function bench(name: string, value: number, unit: string): void {
-  console.log(`BENCH ${name} ${Number.isInteger(value) ? value : value.toFixed(1)} ${unit}`);
-}
-
-function quantile(values: number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
-  return sorted[i] ?? Number.NaN;
-}
 
 /** Where the built database is kept: HOOKSWITCH_BENCH_CACHE across runs, else for this run. */
 const runCache = process.env.HOOKSWITCH_BENCH_CACHE ? null : mkdtempSync(path.join(tmpdir(), 'hookswitch-bench-'));

@@ -1,6 +1,6 @@
 // A plain sip.js softphone in a browser page: the far end of end-to-end calls. It registers as its
 // own extension, answers or places calls with real WebRTC audio, and reports what it saw.
-import { Invitation, Inviter, Registerer, RegistererState, SessionState, UserAgent, type Session } from 'sip.js';
+import { Invitation, Inviter, Registerer, RegistererState, SessionState, SIPExtension, UserAgent, type Session } from 'sip.js';
 
 const wallNow = (): number => performance.timeOrigin + performance.now();
 
@@ -22,6 +22,10 @@ const state = {
   audio: new Audio(),
   /** The track taken off the sender by stopSending(true). */
   stoppedTrack: null as MediaStreamTrack | null,
+  /** Calls placed because this phone was transferred (REFER). */
+  transfers: 0,
+  /** Calls that replaced another (INVITE with Replaces), answered at once. */
+  replaced: 0,
 };
 
 function ev(name: string, detail?: string): void {
@@ -48,6 +52,17 @@ function attach(session: Session): void {
     }
   });
   session.delegate = {
+    // Transferred (REFER): accept and call the target, as a softphone does; the new call becomes
+    // this phone's call, and the transferor ends the old one.
+    onRefer(referral) {
+      ev('refer', referral.referTo.uri.toString());
+      void referral.accept().then(() => {
+        const inviter = referral.makeInviter({ sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } } });
+        state.transfers += 1;
+        attach(inviter);
+        void inviter.invite();
+      });
+    },
     onInfo(info) {
       state.infos.push(info.request.body);
       void info.accept();
@@ -73,6 +88,7 @@ const api = {
       authorizationUsername: opts.password ? opts.user : undefined,
       authorizationPassword: opts.password,
       transportOptions: { server: opts.wsUrl },
+      sipExtensionReplaces: SIPExtension.Supported,
       // +sip.instance: the proxy gives a GRUU, so calls survive a reconnect (see reconnect()).
       instanceIdAlwaysAdded: true,
       sessionDescriptionHandlerFactoryOptions: {
@@ -86,6 +102,13 @@ const api = {
           state.invites.push({ t: wallNow(), from, displayName: invitation.remoteIdentity.displayName });
           state.offers.push(invitation.request.body);
           attach(invitation);
+          // An attended transfer's caller replaces our call with the transferor: answered at once
+          // (sip.js ends the replaced call).
+          if (invitation.replacee) {
+            state.replaced += 1;
+            void invitation.accept({ sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } } });
+            return;
+          }
           if (state.autoAnswer) void api.answer();
         },
       },
@@ -150,11 +173,12 @@ const api = {
     if (!(s instanceof Invitation)) throw new Error('no invitation to reject');
     await s.reject({ statusCode });
   },
-  async call(target: string): Promise<void> {
+  async call(target: string, extraHeaders: string[] = []): Promise<void> {
     if (!state.ua) throw new Error('not started');
     const uri = UserAgent.makeURI(`sip:${target}@127.0.0.1`);
     if (!uri) throw new Error('bad target');
     const inviter = new Inviter(state.ua, uri, {
+      extraHeaders,
       sessionDescriptionHandlerOptions: { constraints: { audio: true, video: false } },
     });
     attach(inviter);
@@ -229,6 +253,7 @@ const api = {
       });
   },
   invites: (): typeof state.invites => state.invites,
+  transferCounts: (): { transfers: number; replaced: number } => ({ transfers: state.transfers, replaced: state.replaced }),
   infos: (): string[] => state.infos,
   offers: (): string[] => state.offers,
   events: (): PeerEvent[] => state.events,
