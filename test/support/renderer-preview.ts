@@ -319,6 +319,32 @@ const scenarios: Scenario[] = [
     viewport: { width: 900, height: 760 },
   },
   {
+    // What transfers, conferences and recovery look like: an attended transfer in progress (the
+    // caller held, the consultation connected), a transfer the other side asks for, a failed one,
+    // a conference of two, and a call reconnecting.
+    name: 'telephony',
+    state: appState({
+      calls: [
+        { ...established, id: 't1', held: true, muted: false, remote: { uri: 'sip:1002@pbx.example.com', number: '1002', displayName: 'Grace Hopper' } },
+        { ...established, id: 't2', consultFor: 't1', muted: false, remote: { uri: 'sip:1003@pbx.example.com', number: '1003', displayName: 'Alan Turing' } },
+        { ...established, id: 't3', muted: false, remote: { uri: 'sip:1004@pbx.example.com', number: '1004', displayName: 'Ada Lovelace' }, referOffer: { target: '1009', by: 'Ada Lovelace' } },
+        { ...established, id: 't4', held: true, muted: false, remote: { uri: 'sip:1005@pbx.example.com', number: '1005', displayName: 'Edsger Dijkstra' }, transfer: { kind: 'blind', target: '1010', state: 'failed', status: 486 } },
+        { ...established, id: 't5', muted: false, reconnecting: true, remote: { uri: 'sip:1006@pbx.example.com', number: '1006', displayName: 'Barbara Liskov' } },
+      ],
+    }),
+    viewport: { width: 900, height: 1100 },
+  },
+  {
+    name: 'conference',
+    state: appState({
+      calls: [
+        { ...established, id: 'k1', conferenceId: 'conf-1', muted: false, remote: { uri: 'sip:1002@pbx.example.com', number: '1002', displayName: 'Grace Hopper' } },
+        { ...established, id: 'k2', conferenceId: 'conf-1', muted: false, remote: { uri: 'sip:1003@pbx.example.com', number: '1003', displayName: 'Alan Turing' } },
+      ],
+    }),
+    viewport: { width: 900, height: 560 },
+  },
+  {
     name: 'accounts-settings',
     state: appState({
       settings: makeSettingsView({

@@ -152,7 +152,9 @@ export function callQuality(previous: readonly StatsEntry[] | null, current: rea
   const bufferDelayS = delta(inbound, byType(before, 'inbound-rtp', 'audio'), 'jitterBufferDelay');
   const emitted = delta(inbound, byType(before, 'inbound-rtp', 'audio'), 'jitterBufferEmittedCount');
   const bufferMs = emitted > 0 ? (1000 * bufferDelayS) / emitted : (jitterMs ?? 0) * 2;
-  const mos = rttMs === null && lossInPercent === null ? null : estimateMos((rttMs ?? 0) / 2 + bufferMs + 20, lossInPercent ?? 0);
+  // Nothing arriving is not a good call, whatever the path's delay: no score then.
+  const silent = previous !== null && bytesInDelta === 0;
+  const mos = silent || (rttMs === null && lossInPercent === null) ? null : estimateMos((rttMs ?? 0) / 2 + bufferMs + 20, lossInPercent ?? 0);
 
   return {
     path,

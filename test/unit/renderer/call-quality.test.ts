@@ -48,6 +48,8 @@ describe('callQuality', () => {
   it('says the user cannot hear the other side when nothing arrives while we send', () => {
     const q = callQuality(snapshot({ bytesIn: 5000, bytesOut: 1000 }), snapshot({ bytesIn: 5000, bytesOut: 9000 }), flowing);
     expect(q.diagnosis).toBe('no-incoming-audio');
+    // Nothing heard is no score, however short the path.
+    expect(q.mos).toBeNull();
     // On hold, silence one way is expected.
     expect(callQuality(snapshot({ bytesIn: 5000, bytesOut: 1000 }), snapshot({ bytesIn: 5000, bytesOut: 9000 }), { ...flowing, held: true }).diagnosis).toBe('ok');
   });
