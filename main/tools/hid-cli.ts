@@ -1,5 +1,5 @@
 // `npm run hid -- describe <file>`: the telephony layout of a report descriptor file (hex text as
-// in ../shared/hid-fixtures, or raw bytes from sysfs). `npm run hid -- devices`: the connected
+// in test/fixtures/hid, or raw bytes from sysfs). `npm run hid -- devices`: the connected
 // telephony devices and their layouts (`--sysfs <folder>` reads a copy of /sys/class/hidraw, e.g.
 // one taken on a user's machine). stdout carries JSON only; messages go to stderr.
 // Exit codes: 0 done, 1 the input could not be read or parsed, 2 wrong command line.

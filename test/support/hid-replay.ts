@@ -1,5 +1,5 @@
 // A USB headset or desk phone without the hardware: a HidTransport whose devices are built from
-// real report descriptors (../shared/hid-fixtures). A test presses buttons by name and the device
+// real report descriptors (test/fixtures/hid). A test presses buttons by name and the device
 // sends the input report laid out as its descriptor says; every output report written to it is
 // kept and decoded back to LED values, so tests assert what the user would see on the headset.
 import fs from 'node:fs';
@@ -18,7 +18,7 @@ import { decodeOutputReport, encodeInputReport, type ControlValues } from '../..
 import { telephonyLayout } from '../../main/core/hid/telephony-layout.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '..', '..');
-export const hidFixturesDir = path.resolve(repoRoot, '..', 'shared', 'hid-fixtures');
+export const hidFixturesDir = path.resolve(repoRoot, 'test', 'fixtures', 'hid');
 
 export interface HidFixture {
   file: string;

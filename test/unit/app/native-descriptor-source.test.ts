@@ -1,5 +1,5 @@
 // The Windows/macOS descriptor source over a fake addon that answers with the real report
-// descriptors in ../shared/hid-fixtures, laid out as hidapi enumerates on macOS (one entry per
+// descriptors in test/fixtures/hid, laid out as hidapi enumerates on macOS (one entry per
 // top-level usage, several entries per path); the loader; and which source each OS gets.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,4 +1,4 @@
-// Telephony layouts of real devices, decoded BY HAND from the hex bytes in ../shared/hid-fixtures
+// Telephony layouts of real devices, decoded BY HAND from the hex bytes in test/fixtures/hid
 // and the HID specification, never from the parser's output. Each block lists the items of the
 // telephony collection in order; [in R2: n] is the running bit count of that report after the
 // item (bit offsets count from the first bit after the report-ID byte).

@@ -1,4 +1,4 @@
-// Every real descriptor in ../shared/hid-fixtures decodes to the bytes its header describes and
+// Every real descriptor in test/fixtures/hid decodes to the bytes its header describes and
 // parses without error into fields that tile their reports.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';

@@ -1,11 +1,11 @@
-// The real report descriptors in ../shared/hid-fixtures (next to the repository), read through
+// The real report descriptors in test/fixtures/hid, read through
 // the same decoder the CLI uses.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { decodeDescriptorFile } from '../../../main/core/hid/descriptor/descriptor-file.ts';
 
 export const repoRoot = path.resolve(import.meta.dirname, '..', '..', '..');
-export const fixturesDir = path.resolve(repoRoot, '..', 'shared', 'hid-fixtures');
+export const fixturesDir = path.resolve(repoRoot, 'test', 'fixtures', 'hid');
 
 export function fixtureNames(): string[] {
   return readdirSync(fixturesDir)

@@ -1,5 +1,5 @@
 // The node-hid transport against a fake node-hid module whose devices carry real report
-// descriptors (../shared/hid-fixtures), read through the real sysfs descriptor source on Linux.
+// descriptors (test/fixtures/hid), read through the real sysfs descriptor source on Linux.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
