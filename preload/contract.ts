@@ -148,10 +148,25 @@ export const HeadsetSettings = z.object({
 });
 export type HeadsetSettings = z.infer<typeof HeadsetSettings>;
 
-/** Phone numbers: how numbers without a country code are read (E.164 normalisation). */
+/** How numbers reach the PBX (see main/core/numbers/dial-plan.ts). */
+export const DialPlanSettings = z.object({
+  /** Put before every outside number ('0' or '9' on many PBXs) and taken off numbers the PBX sends; '' for none. */
+  outsideLinePrefix: z.string().regex(/^[0-9*#]{0,4}$/),
+  /** Numbers of at most this many digits (no +) are extensions: dialled as they are, without the prefix. */
+  maxExtensionDigits: z.number().int().min(0).max(10),
+  /**
+   * How outside numbers are written: as-dialled (digits as given), e164 (+4930123456), or national
+   * (030123456 in the default country, 00 1 555... from Germany to the US: the country's own prefix).
+   */
+  format: z.enum(['as-dialled', 'e164', 'national']),
+});
+export type DialPlanSettings = z.infer<typeof DialPlanSettings>;
+
+/** Phone numbers: how numbers without a country code are read (E.164 normalisation), and the dial plan. */
 export const NumberSettings = z.object({
   /** ISO 3166 alpha-2 ('US', 'DE', 'CN'); '' follows the OS locale's region. */
   defaultCountry: z.union([z.literal(''), z.string().regex(/^[A-Z]{2}$/)]),
+  dialPlan: DialPlanSettings,
 });
 export type NumberSettings = z.infer<typeof NumberSettings>;
 
@@ -321,8 +336,11 @@ export const Call = z.object({
   /** The other party. Text only: always rendered as text, never as HTML. */
   remote: z.object({
     uri: z.string(),
+    /** As received or dialled (the SIP user part, or the number as the user gave it). */
     number: z.string(),
     displayName: z.string(),
+    /** The number formatted for reading: national in the default country, international elsewhere. */
+    numberDisplay: z.string(),
   }),
   /** On hold by us. */
   held: z.boolean(),

@@ -84,7 +84,7 @@ export class CallNotifications {
     return {
       callId: call.id,
       name: call.remote.displayName,
-      number: call.remote.number || call.remote.uri,
+      number: call.remote.numberDisplay || call.remote.number || call.remote.uri,
       account: this.options.accountLabel(call.accountId),
     };
   }

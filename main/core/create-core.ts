@@ -11,6 +11,7 @@ import { contactsCsvFileName, parseContactsFile } from './contacts/contact-files
 import { RemoteMediaEngine } from './media/remote-media-engine.ts';
 import { silentLogger, silentNotifier, systemClock } from './ports.ts';
 import { CallNotifications } from './call-notifications.ts';
+import { numberContextOf } from './numbers/dial-plan.ts';
 import { SettingsStore } from './settings/settings-store.ts';
 import { Accounts } from './sip/accounts.ts';
 import { CallService } from './sip/call-service.ts';
@@ -98,6 +99,7 @@ export function createCore(options: CoreOptions): Core {
       defaultAccountId: () => accounts.defaultAccountId(),
     },
     settings: () => settings.settings,
+    numbers: () => numberContextOf(settings.settings.numbers, options.systemLocale),
     onCalls: (list) => {
       headset?.updateCalls(list);
       history.updateCalls(list);

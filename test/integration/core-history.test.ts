@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Call, Contact, HistoryQuery, ScreenPop, Settings } from '../../preload/contract.ts';
 import { AppError } from '../../main/core/errors.ts';
+import { DEFAULT_DIAL_PLAN } from '../../main/core/numbers/dial-plan.ts';
 import type { HistoryStore } from '../../main/core/history/history-store.ts';
 import { silentLogger } from '../../main/core/ports.ts';
 import { createHistoryStore } from '../../main/host/history/create-history-store.ts';
@@ -209,7 +210,7 @@ describe('the CRM link', () => {
       const err: unknown = await harness.core.handlers['settings:save']({ settings: account({ screenPop: { crmUrlTemplate, crmAutoOpen: 'off' } }) }, sender).catch((e: unknown) => e);
       expect(err).toMatchObject({ code: 'invalid-settings', fields: { 'screenPop.crmUrlTemplate': 'invalid-crm-template' } });
     }
-    const bad: unknown = await harness.core.handlers['settings:save']({ settings: account({ numbers: { defaultCountry: 'ZZ' } }) }, sender).catch((e: unknown) => e);
+    const bad: unknown = await harness.core.handlers['settings:save']({ settings: account({ numbers: { defaultCountry: 'ZZ', dialPlan: DEFAULT_DIAL_PLAN } }) }, sender).catch((e: unknown) => e);
     expect(bad).toMatchObject({ fields: { 'numbers.defaultCountry': 'invalid-country' } });
   });
 });

@@ -10,7 +10,7 @@ export function makeCall(patch: Partial<Call> = {}): Call {
     accountId: 'main',
     direction: 'incoming',
     state: 'incoming',
-    remote: { uri: 'sip:1002@pbx.example.com', number: '1002', displayName: '' },
+    remote: { uri: 'sip:1002@pbx.example.com', number: '1002', displayName: '', numberDisplay: '1002' },
     held: false,
     remoteHeld: false,
     muted: false,

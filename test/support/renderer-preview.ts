@@ -81,7 +81,7 @@ function settings(patch: Partial<AccountSettings> = {}, locale: SettingsView['ui
 }
 
 function call(patch: Partial<Call> & Pick<Call, 'id' | 'state'>): Call {
-  return makeCall({ remote: { uri: 'sip:1002@pbx.example.com', number: '1002', displayName: 'Alice Zhang' }, startedAt: NOW - 5000, ...patch });
+  return makeCall({ remote: { uri: 'sip:1002@pbx.example.com', number: '1002', displayName: 'Alice Zhang', numberDisplay: '1002' }, startedAt: NOW - 5000, ...patch });
 }
 
 const registered: AccountStatus = makeAccountStatus();
@@ -202,7 +202,7 @@ const established = call({
   id: 'c2',
   state: 'established',
   direction: 'outgoing',
-  remote: { uri: 'sip:+14155550123@pbx.example.com', number: '+1 415 555 0123', displayName: 'Contoso Support Line — Escalations' },
+  remote: { uri: 'sip:+14155550123@pbx.example.com', number: '+1 415 555 0123', displayName: 'Contoso Support Line — Escalations', numberDisplay: '+1 415 555 0123' },
   answeredAt: NOW - 83_000,
   startedAt: NOW - 90_000,
   muted: true,
@@ -222,7 +222,7 @@ const scenarios: Scenario[] = [
           id: 'c0',
           state: 'ended',
           direction: 'outgoing',
-          remote: { uri: 'sip:1007@pbx.example.com', number: '1007', displayName: '' },
+          remote: { uri: 'sip:1007@pbx.example.com', number: '1007', displayName: '', numberDisplay: '1007' },
           endReason: 'busy',
           endStatus: 486,
           endedAt: NOW - 2000,
@@ -268,7 +268,7 @@ const scenarios: Scenario[] = [
       systemLocale: 'zh-CN',
       accounts: [makeAccountStatus({ state: 'waiting-to-retry', error: { code: 'unreachable' }, retryAt: NOW + 12_000, attempts: 2 })],
       calls: [
-        call({ id: 'c1', state: 'incoming', remote: { uri: 'sip:1002@pbx.example.com', number: '1002', displayName: '张伟（销售部）' } }),
+        call({ id: 'c1', state: 'incoming', remote: { uri: 'sip:1002@pbx.example.com', number: '1002', displayName: '张伟（销售部）', numberDisplay: '1002' } }),
         { ...established, held: true, muted: false },
       ],
     }),
@@ -290,8 +290,8 @@ const scenarios: Scenario[] = [
     name: 'showcase',
     state: appState({
       calls: [
-        call({ id: 'c1', state: 'incoming', remote: { uri: 'sip:1002@pbx.example.com', number: '1002', displayName: 'Grace Hopper' } }),
-        { ...established, remote: { uri: 'sip:+14155550123@pbx.example.com', number: '+1 415 555 0123', displayName: 'Contoso Support' }, muted: false },
+        call({ id: 'c1', state: 'incoming', remote: { uri: 'sip:1002@pbx.example.com', number: '1002', displayName: 'Grace Hopper', numberDisplay: '1002' } }),
+        { ...established, remote: { uri: 'sip:+14155550123@pbx.example.com', number: '+1 415 555 0123', displayName: 'Contoso Support', numberDisplay: '+1 415 555 0123' }, muted: false },
       ],
     }),
   },
@@ -312,8 +312,8 @@ const scenarios: Scenario[] = [
       ],
       calls: [
         { ...established, id: 'c2', held: true, muted: false },
-        { ...established, id: 'c3', remote: { uri: 'sip:1005@pbx.example.com', number: '1005', displayName: 'Ada Lovelace' }, remoteHeld: true, muted: false },
-        call({ id: 'c4', state: 'incoming', accountId: 'sales', remote: { uri: 'sip:+4930123@sales.example.com', number: '+49 30 123', displayName: 'Berlin office' } }),
+        { ...established, id: 'c3', remote: { uri: 'sip:1005@pbx.example.com', number: '1005', displayName: 'Ada Lovelace', numberDisplay: '1005' }, remoteHeld: true, muted: false },
+        call({ id: 'c4', state: 'incoming', accountId: 'sales', remote: { uri: 'sip:+4930123@sales.example.com', number: '+49 30 123', displayName: 'Berlin office', numberDisplay: '+49 30 123' } }),
       ],
     }),
     viewport: { width: 900, height: 760 },
@@ -325,11 +325,11 @@ const scenarios: Scenario[] = [
     name: 'telephony',
     state: appState({
       calls: [
-        { ...established, id: 't1', held: true, muted: false, remote: { uri: 'sip:1002@pbx.example.com', number: '1002', displayName: 'Grace Hopper' } },
-        { ...established, id: 't2', consultFor: 't1', muted: false, remote: { uri: 'sip:1003@pbx.example.com', number: '1003', displayName: 'Alan Turing' } },
-        { ...established, id: 't3', muted: false, remote: { uri: 'sip:1004@pbx.example.com', number: '1004', displayName: 'Ada Lovelace' }, referOffer: { target: '1009', by: 'Ada Lovelace' } },
-        { ...established, id: 't4', held: true, muted: false, remote: { uri: 'sip:1005@pbx.example.com', number: '1005', displayName: 'Edsger Dijkstra' }, transfer: { kind: 'blind', target: '1010', state: 'failed', status: 486 } },
-        { ...established, id: 't5', muted: false, reconnecting: true, remote: { uri: 'sip:1006@pbx.example.com', number: '1006', displayName: 'Barbara Liskov' } },
+        { ...established, id: 't1', held: true, muted: false, remote: { uri: 'sip:1002@pbx.example.com', number: '1002', displayName: 'Grace Hopper', numberDisplay: '1002' } },
+        { ...established, id: 't2', consultFor: 't1', muted: false, remote: { uri: 'sip:1003@pbx.example.com', number: '1003', displayName: 'Alan Turing', numberDisplay: '1003' } },
+        { ...established, id: 't3', muted: false, remote: { uri: 'sip:1004@pbx.example.com', number: '1004', displayName: 'Ada Lovelace', numberDisplay: '1004' }, referOffer: { target: '1009', by: 'Ada Lovelace' } },
+        { ...established, id: 't4', held: true, muted: false, remote: { uri: 'sip:1005@pbx.example.com', number: '1005', displayName: 'Edsger Dijkstra', numberDisplay: '1005' }, transfer: { kind: 'blind', target: '1010', state: 'failed', status: 486 } },
+        { ...established, id: 't5', muted: false, reconnecting: true, remote: { uri: 'sip:1006@pbx.example.com', number: '1006', displayName: 'Barbara Liskov', numberDisplay: '1006' } },
       ],
     }),
     viewport: { width: 900, height: 1100 },
@@ -338,8 +338,8 @@ const scenarios: Scenario[] = [
     name: 'conference',
     state: appState({
       calls: [
-        { ...established, id: 'k1', conferenceId: 'conf-1', muted: false, remote: { uri: 'sip:1002@pbx.example.com', number: '1002', displayName: 'Grace Hopper' } },
-        { ...established, id: 'k2', conferenceId: 'conf-1', muted: false, remote: { uri: 'sip:1003@pbx.example.com', number: '1003', displayName: 'Alan Turing' } },
+        { ...established, id: 'k1', conferenceId: 'conf-1', muted: false, remote: { uri: 'sip:1002@pbx.example.com', number: '1002', displayName: 'Grace Hopper', numberDisplay: '1002' } },
+        { ...established, id: 'k2', conferenceId: 'conf-1', muted: false, remote: { uri: 'sip:1003@pbx.example.com', number: '1003', displayName: 'Alan Turing', numberDisplay: '1003' } },
       ],
     }),
     viewport: { width: 900, height: 560 },
@@ -466,8 +466,8 @@ const scenarios: Scenario[] = [
     copyTo: '/tmp/screen-pop.png',
     state: appState({
       calls: [
-        call({ id: 'c1', state: 'incoming', remote: { uri: 'sip:+14155550101@pbx.example.com', number: '+14155550101', displayName: 'Alice Zhang' } }),
-        call({ id: 'c3', state: 'incoming', startedAt: NOW - 9000, remote: { uri: 'sip:+442079460958@pbx.example.com', number: '+442079460958', displayName: '' } }),
+        call({ id: 'c1', state: 'incoming', remote: { uri: 'sip:+14155550101@pbx.example.com', number: '+14155550101', displayName: 'Alice Zhang', numberDisplay: '+14155550101' } }),
+        call({ id: 'c3', state: 'incoming', startedAt: NOW - 9000, remote: { uri: 'sip:+442079460958@pbx.example.com', number: '+442079460958', displayName: '', numberDisplay: '+442079460958' } }),
       ],
       screenPops: [alicePop, unknownPop],
     }),
@@ -477,7 +477,7 @@ const scenarios: Scenario[] = [
     name: 'screen-pop-narrow',
     state: appState({
       systemLocale: 'zh-CN',
-      calls: [{ ...established, id: 'c1', remote: { uri: 'sip:+14155550101@pbx.example.com', number: '+14155550101', displayName: 'Alice Zhang' } }],
+      calls: [{ ...established, id: 'c1', remote: { uri: 'sip:+14155550101@pbx.example.com', number: '+14155550101', displayName: 'Alice Zhang', numberDisplay: '+14155550101' } }],
       screenPops: [alicePop],
     }),
     viewport: { width: 420, height: 820 },

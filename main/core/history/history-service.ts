@@ -14,8 +14,9 @@ import type {
   Settings,
 } from '../../../preload/contract.ts';
 import { AppError, messageOf } from '../errors.ts';
-import { effectiveCountry, looksLikeNumber, normalizeNumber, numberKeys } from '../numbers/phone-number.ts';
-import { fillTemplate } from '../numbers/url-template.ts';
+import { effectiveCountry, looksLikeNumber, normalizeNumber, numberKeys, type NormalizedNumber } from '../numbers/phone-number.ts';
+import { numberContextOf, readPbxNumber } from '../numbers/dial-plan.ts';
+import { CALL_FIELDS, fillUrl } from '../cti/templates.ts';
 import type { Clock, Logger } from '../ports.ts';
 import type { CallRecordPatch, ContactWrite, HistoryStore, StoredCallRecord, StoreHistoryQuery } from './history-store.ts';
 
@@ -227,10 +228,15 @@ export class HistoryService {
     return effectiveCountry(this.options.settings().numbers.defaultCountry, this.options.systemLocale);
   }
 
+  /** A call's number read the way the PBX sends it (outside-line prefix off), then normalised. */
+  private callNumber(number: string): NormalizedNumber {
+    return readPbxNumber(number, numberContextOf(this.options.settings().numbers, this.options.systemLocale));
+  }
+
   private follow(call: Call): void {
     const { logger } = this.options;
     const store = this.opened;
-    const number = normalizeNumber(call.remote.number, this.country());
+    const number = this.callNumber(call.remote.number);
     const tracked: Tracked = {
       recordId: Promise.resolve(null),
       chain: Promise.resolve(),
@@ -313,8 +319,7 @@ export class HistoryService {
   private async buildPop(call: Call, tracked: Tracked): Promise<void> {
     const { logger } = this.options;
     const store = this.opened;
-    const country = this.country();
-    const number = normalizeNumber(call.remote.number, country);
+    const number = this.callNumber(call.remote.number);
     let lookup = null;
     if (store) {
       try {
@@ -334,16 +339,20 @@ export class HistoryService {
       recent: (lookup?.recent ?? []).map((r) => this.toRecord(r)),
       totalCalls: lookup?.totalCalls ?? 0,
       lastCallAt: lookup?.lastCallAt ?? null,
-      crmUrl: fillTemplate(template, {
-        e164: number.e164 ?? '',
-        number: call.remote.number,
-        digits: number.digits,
-        name: contact?.name ?? call.remote.displayName,
-        company: contact?.company ?? '',
-        crmId: contact?.crmId ?? '',
-        direction: call.direction,
-        callId: call.id,
-      }),
+      crmUrl: fillUrl(
+        template,
+        {
+          e164: number.e164 ?? '',
+          number: call.remote.number,
+          digits: number.digits,
+          name: contact?.name ?? call.remote.displayName,
+          company: contact?.company ?? '',
+          crmId: contact?.crmId ?? '',
+          direction: call.direction,
+          callId: call.id,
+        },
+        CALL_FIELDS,
+      ),
     };
     tracked.pop = pop;
     this.options.onScreenPop(pop);
@@ -387,7 +396,7 @@ export class HistoryService {
 
   toRecord(stored: StoredCallRecord): CallRecord {
     const { digits: _digits, ...rest } = stored;
-    return { ...rest, numberDisplay: normalizeNumber(stored.number, this.country()).display };
+    return { ...rest, numberDisplay: this.callNumber(stored.number).display };
   }
 
   async query(query: HistoryQuery): Promise<HistoryPage> {

@@ -1,4 +1,5 @@
 import type { AccountSettings, Settings } from '../../../preload/contract.ts';
+import { DEFAULT_DIAL_PLAN } from '../numbers/dial-plan.ts';
 
 /** What a first start (or an unreadable settings file) gives: no account, system defaults. */
 export function defaultSettings(): Settings {
@@ -8,7 +9,7 @@ export function defaultSettings(): Settings {
     audio: { inputDeviceId: '', outputDeviceId: '', ringDeviceIds: [''] },
     ui: { locale: 'auto' },
     headsets: { enabled: true, ignored: [] },
-    numbers: { defaultCountry: '' },
+    numbers: { defaultCountry: '', dialPlan: { ...DEFAULT_DIAL_PLAN } },
     history: { retentionDays: 0 },
     screenPop: { crmUrlTemplate: '', crmAutoOpen: 'off' },
   };

@@ -4,7 +4,7 @@ import { Grammar, UserAgent } from 'sip.js';
 import type { URI } from 'sip.js';
 import type { AccountSettings, IceServer, Settings, SettingsFieldError } from '../../../preload/contract.ts';
 import { isKnownCountry } from '../numbers/phone-number.ts';
-import { templateProblem } from '../numbers/url-template.ts';
+import { templateProblem } from '../cti/templates.ts';
 import { parseDialTarget } from '../sip/dial-target.ts';
 import { hasHiddenCharacters } from '../plain-text.ts';
 
@@ -110,7 +110,7 @@ export function validateSettings(settings: Settings): FieldErrors {
   });
   const country = settings.numbers.defaultCountry;
   if (country !== '' && !isKnownCountry(country)) errors['numbers.defaultCountry'] = 'invalid-country' satisfies SettingsFieldError;
-  if (templateProblem(settings.screenPop.crmUrlTemplate.trim()) !== null) {
+  if (templateProblem(settings.screenPop.crmUrlTemplate.trim(), 'url') !== null) {
     errors['screenPop.crmUrlTemplate'] = 'invalid-crm-template' satisfies SettingsFieldError;
   }
   return errors;

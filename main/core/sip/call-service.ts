@@ -11,7 +11,8 @@ import type { Clock, Logger, MediaEngine } from '../ports.ts';
 import { isAccountConfigured } from '../settings/settings-defaults.ts';
 import { resultWithin, settleWithin } from '../time-bounds.ts';
 import type { CoreTiming } from '../timing.ts';
-import { parseDialTarget } from './dial-target.ts';
+import { parseDialTarget, PLAIN_NUMBERS } from './dial-target.ts';
+import { readPbxNumber, type NumberContext } from '../numbers/dial-plan.ts';
 import { ProxySessionDescriptionHandler } from './proxy-sdh.ts';
 import type { JsonSdhOptions } from './proxy-sdh.ts';
 import { changedIdentity, remotePartyOf } from './remote-party.ts';
@@ -39,6 +40,8 @@ export interface CallServiceOptions {
   media: MediaEngine;
   accounts: CallAccounts;
   settings: () => Settings;
+  /** The dial plan and the default country, as the settings say now. */
+  numbers?: () => NumberContext;
   onCalls: (calls: Call[]) => void;
   newCallId?: () => string;
 }
@@ -157,7 +160,7 @@ export class CallService {
     if (id === null) throw new AppError('not-configured', 'no account is configured');
     const account = accounts.settings(id);
     if (!isAccountConfigured(account)) throw new AppError('not-configured', 'the account is not configured');
-    const parsed = parseDialTarget(target, account.sipUri);
+    const parsed = parseDialTarget(target, account.sipUri, this.numbers());
     const ua = accounts.userAgent(id);
     if (!ua || !accounts.isRegistered(id)) throw new AppError('not-registered', 'the account is not registered');
     if (!this.options.media.available) throw new AppError('media-unavailable', 'no media engine is attached');
@@ -404,7 +407,7 @@ export class CallService {
     const record = this.transferable(callId);
     const account = this.accountSettings(record.call.accountId);
     if (!account) throw new AppError('no-such-account', 'the call\'s account is gone');
-    const parsed = parseDialTarget(target, account.sipUri);
+    const parsed = parseDialTarget(target, account.sipUri, this.numbers());
     const uri = UserAgent.makeURI(parsed.uri);
     if (!uri) throw new AppError('invalid-number', 'target does not form a SIP URI');
     await this.holdForTransfer(record);
@@ -705,7 +708,7 @@ export class CallService {
     const account = this.accountSettings(record.call.accountId);
     let uri: string;
     try {
-      uri = parseDialTarget(target, account?.sipUri ?? '').uri;
+      uri = parseDialTarget(target, account?.sipUri ?? '', this.numbers()).uri;
     } catch (err) {
       // A forwarding target the settings would have refused: the call rings as usual instead.
       this.options.logger.warn(`call ${record.call.id}: forwarding target unusable, not forwarded: ${messageOf(err)}`);
@@ -876,8 +879,18 @@ export class CallService {
 
   private updateIdentity(record: CallRecord, remote: RemoteParty | null): void {
     if (remote === null || record.call.state === 'ended') return;
-    record.call.remote = remote;
+    record.call.remote = this.party(remote);
     this.emit();
+  }
+
+  private numbers(): NumberContext {
+    return this.options.numbers?.() ?? PLAIN_NUMBERS;
+  }
+
+  /** The other party as the call shows it: their number formatted for reading. */
+  private party(remote: RemoteParty): Call['remote'] {
+    const { uri, number, displayName } = remote;
+    return { uri, number, displayName, numberDisplay: number === '' ? '' : readPbxNumber(number, this.numbers()).display };
   }
 
   /** An account's settings, or null once it has been removed. */
@@ -905,7 +918,7 @@ export class CallService {
         accountId,
         direction,
         state,
-        remote,
+        remote: this.party(remote),
         held: false,
         remoteHeld: false,
         muted: false,
@@ -961,7 +974,7 @@ export class CallService {
         if (remoteHeld === record.call.remoteHeld && remote === null) return;
         if (record.call.state === 'ended') return;
         record.call.remoteHeld = remoteHeld;
-        if (remote) record.call.remote = remote;
+        if (remote) record.call.remote = this.party(remote);
         this.emit();
       },
     };

@@ -3,14 +3,20 @@
 // before it can reach a SIP header.
 import { UserAgent } from 'sip.js';
 import { AppError } from '../errors.ts';
+import { applyDialPlan, DEFAULT_DIAL_PLAN, type NumberContext, type NumberKind } from '../numbers/dial-plan.ts';
 import { hasHiddenCharacters } from '../plain-text.ts';
 
 export interface DialTarget {
-  /** The request URI, e.g. sip:+4930123@pbx.example.com. */
+  /** The request URI, e.g. sip:0030123@pbx.example.com: the number as the dial plan writes it. */
   uri: string;
-  /** What the call list shows as the number: the user part (a number, or a SIP user). */
+  /** What the call list shows as the number: as the user gave it (no separators, no outside-line prefix), or the SIP user. */
   number: string;
+  /** What kind of number it is (address: a SIP URI or user@host, dialled as it is). */
+  kind: NumberKind | 'address';
 }
+
+/** No dial plan, no country: numbers go as they are given. */
+export const PLAIN_NUMBERS: NumberContext = { plan: DEFAULT_DIAL_PLAN, country: null };
 
 /** Longest input looked at; the contract allows 256 characters. */
 export const MAX_DIAL_INPUT = 256;
@@ -39,24 +45,26 @@ function fromUri(text: string): DialTarget {
   if (!uri.user || !uri.host) refuse('SIP URI without user or host');
   // %0D%0A and the like decode to controls: refused like typed ones.
   if (hasHiddenCharacters(uri.user) || hasHiddenCharacters(uri.host)) refuse('escaped control characters');
-  return { uri: uri.toString(), number: uri.user };
+  return { uri: uri.toString(), number: uri.user, kind: 'address' };
 }
 
-function fromNumber(text: string, accountSipUri: string): DialTarget {
+function fromNumber(text: string, accountSipUri: string, context: NumberContext): DialTarget {
   const number = text.replace(SEPARATORS, '');
   if (number === '' || number.length > MAX_NUMBER_LENGTH || !NUMBER.test(number)) refuse('not a phone number');
+  const dialled = applyDialPlan(number, context.plan, context.country);
   // '#' is not allowed unescaped in a SIP user part (RFC 3261 25.1); '+' and '*' are.
-  const user = number.replace(/#/g, '%23');
+  const user = dialled.dial.replace(/#/g, '%23');
   const uri = UserAgent.makeURI(`sip:${user}@${accountHostPort(accountSipUri)}`);
   if (!uri) refuse('number does not form a SIP URI');
-  return { uri: uri.toString(), number };
+  return { uri: uri.toString(), number, kind: dialled.kind };
 }
 
 /**
  * Accepts a phone number (spaces, dashes, dots and parentheses ignored), a tel: URI, a sip: or
- * sips: URI, or user@host. Throws AppError('invalid-number') for anything else.
+ * sips: URI, or user@host. Numbers go through the dial plan. Throws AppError('invalid-number') for
+ * anything else.
  */
-export function parseDialTarget(input: string, accountSipUri: string): DialTarget {
+export function parseDialTarget(input: string, accountSipUri: string, context: NumberContext = PLAIN_NUMBERS): DialTarget {
   if (input.length > MAX_DIAL_INPUT) refuse('too long');
   if (hasHiddenCharacters(input)) refuse('control or invisible characters');
   const text = input.trim();
@@ -66,11 +74,11 @@ export function parseDialTarget(input: string, accountSipUri: string): DialTarge
     // RFC 3966 parameters (;phone-context=…) are not ours to interpret.
     const number = text.slice(4);
     if (number.includes(';')) refuse('tel: URI with parameters');
-    return fromNumber(number, accountSipUri);
+    return fromNumber(number, accountSipUri, context);
   }
   if (text.includes('@')) {
     if (!/^[^@\s:<>"]+@[^@\s<>"]+$/.test(text)) refuse('malformed user@host');
     return fromUri(`sip:${text}`);
   }
-  return fromNumber(text, accountSipUri);
+  return fromNumber(text, accountSipUri, context);
 }

@@ -6,7 +6,8 @@ import type { Core, NameAddrHeader } from 'sip.js';
 import type { Call } from '../../../preload/contract.ts';
 import { plainText } from '../plain-text.ts';
 
-export type RemoteParty = Call['remote'];
+/** Who the other party is, from SIP; the call service adds how the number reads. */
+export type RemoteParty = Omit<Call['remote'], 'numberDisplay'>;
 
 const MAX_NAME = 128;
 const MAX_URI = 512;

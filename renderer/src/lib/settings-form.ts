@@ -1,7 +1,7 @@
 // The settings form's values and their conversion to and from the contract's Settings. Pure, so
 // the conversion is unit-tested without a DOM.
 import { MAX_ACCOUNTS } from '../../../preload/contract.ts';
-import type { AccountId, AccountSettings, AutoAnswerMode, CallSettings, CrmAutoOpen, ForwardSettings, DtmfMode, HeadsetKey, IceServer, Locale, Ringtone, Settings, SettingsView } from '../../../preload/contract.ts';
+import type { AccountId, AccountSettings, AutoAnswerMode, CallSettings, CrmAutoOpen, DialPlanSettings, ForwardSettings, DtmfMode, HeadsetKey, IceServer, Locale, Ringtone, Settings, SettingsView } from '../../../preload/contract.ts';
 
 /** One account as the form edits it. */
 export interface AccountFormValues {
@@ -46,6 +46,10 @@ export interface SettingsFormValues {
   headsetsIgnored: HeadsetKey[];
   /** ISO 3166 alpha-2, or '' to follow the system's region. */
   defaultCountry: string;
+  outsideLinePrefix: string;
+  /** Digits, as typed: the longest extension. */
+  maxExtensionDigits: string;
+  dialFormat: DialPlanSettings['format'];
   /** One of RETENTION_CHOICES ('0' keeps every call), or 'custom' for retentionCustom days. */
   retentionChoice: string;
   retentionCustom: string;
@@ -74,6 +78,9 @@ export const FIELD_PATHS = {
   headsetsEnabled: 'headsets.enabled',
   headsetsIgnored: 'headsets.ignored',
   defaultCountry: 'numbers.defaultCountry',
+  outsideLinePrefix: 'numbers.dialPlan.outsideLinePrefix',
+  maxExtensionDigits: 'numbers.dialPlan.maxExtensionDigits',
+  dialFormat: 'numbers.dialPlan.format',
   retentionChoice: 'history.retentionDays',
   crmUrlTemplate: 'screenPop.crmUrlTemplate',
   crmAutoOpen: 'screenPop.crmAutoOpen',
@@ -212,6 +219,9 @@ export function formFromSettings(view: SettingsView): SettingsFormValues {
     headsetsEnabled: view.headsets.enabled,
     headsetsIgnored: [...view.headsets.ignored],
     defaultCountry: view.numbers.defaultCountry,
+    outsideLinePrefix: view.numbers.dialPlan.outsideLinePrefix,
+    maxExtensionDigits: String(view.numbers.dialPlan.maxExtensionDigits),
+    dialFormat: view.numbers.dialPlan.format,
     ...retentionFields(view.history.retentionDays),
     crmUrlTemplate: view.screenPop.crmUrlTemplate,
     crmAutoOpen: view.screenPop.crmAutoOpen,
@@ -221,6 +231,11 @@ export function formFromSettings(view: SettingsView): SettingsFormValues {
 function retentionFields(days: number): Pick<SettingsFormValues, 'retentionChoice' | 'retentionCustom'> {
   const choice = (RETENTION_CHOICES as readonly string[]).includes(String(days)) ? String(days) : 'custom';
   return { retentionChoice: choice, retentionCustom: choice === 'custom' ? String(days) : '' };
+}
+
+/** The longest extension the form says (0 to 10 digits), or null when the text is not one. */
+export function extensionDigits(text: string): number | null {
+  return /^\d{1,2}$/.test(text.trim()) && Number(text.trim()) <= 10 ? Number(text.trim()) : null;
 }
 
 /** The retention in days the form says, or null when the custom number is not one. */
@@ -239,6 +254,8 @@ export function retentionDays(form: Pick<SettingsFormValues, 'retentionChoice' |
 export function localFieldErrors(form: SettingsFormValues): Record<string, string> {
   const errors: Record<string, string> = {};
   if (retentionDays(form) === null) errors[FIELD_PATHS.retentionChoice] = 'invalid-days';
+  if (!/^[0-9*#]{0,4}$/.test(form.outsideLinePrefix.trim())) errors[FIELD_PATHS.outsideLinePrefix] = 'invalid-prefix';
+  if (extensionDigits(form.maxExtensionDigits) === null) errors[FIELD_PATHS.maxExtensionDigits] = 'invalid-digits';
   if (form.ringDeviceIds.length === 0) errors[FIELD_PATHS.ringDeviceIds] = 'no-ring-output';
   form.accounts.forEach((a, i) => {
     if (a.forwardMode === 'no-answer' && forwardSeconds(a.forwardNoAnswerS) === null) {
@@ -295,7 +312,14 @@ export function settingsFromForm(
     },
     ui: { locale: form.locale },
     headsets: { enabled: form.headsetsEnabled, ignored: [...form.headsetsIgnored] },
-    numbers: { defaultCountry: form.defaultCountry },
+    numbers: {
+      defaultCountry: form.defaultCountry,
+      dialPlan: {
+        outsideLinePrefix: form.outsideLinePrefix.trim(),
+        maxExtensionDigits: extensionDigits(form.maxExtensionDigits) ?? previous.numbers.dialPlan.maxExtensionDigits,
+        format: form.dialFormat,
+      },
+    },
     history: { retentionDays: retentionDays(form) ?? previous.history.retentionDays },
     screenPop: { crmUrlTemplate: form.crmUrlTemplate.trim(), crmAutoOpen: form.crmAutoOpen },
   };

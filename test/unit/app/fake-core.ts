@@ -12,7 +12,7 @@ export const cannedSettings: SettingsView = makeSettingsView({
 
 export const unregistered: AccountStatus = makeAccountStatus({ label: 'sip:1001@127.0.0.1', state: 'unregistered', aor: 'sip:1001@127.0.0.1' });
 
-export const cannedCall: Call = makeCall({ id: 'call-1', direction: 'outgoing', state: 'dialing', remote: { uri: 'sip:1002@127.0.0.1', number: '1002', displayName: '' }, startedAt: 1 });
+export const cannedCall: Call = makeCall({ id: 'call-1', direction: 'outgoing', state: 'dialing', remote: { uri: 'sip:1002@127.0.0.1', number: '1002', displayName: '', numberDisplay: '1002' }, startedAt: 1 });
 
 export interface FakeCore extends Core {
   readonly options: CoreOptions;

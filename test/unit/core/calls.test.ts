@@ -329,21 +329,21 @@ describe('incoming calls', () => {
     await ready();
     server.invite({ from: '"<b>Bob</b>\u202e\u200b" <sip:2002@127.0.0.1>', sdp: FIXED_SDP });
     await h.events.untilCall('incoming');
-    expect(calls()[0]!.remote).toEqual({ displayName: '<b>Bob</b>', number: '2002', uri: 'sip:2002@127.0.0.1' });
+    expect(calls()[0]!.remote).toEqual({ displayName: '<b>Bob</b>', number: '2002', uri: 'sip:2002@127.0.0.1', numberDisplay: '2002' });
   });
 
   it('a caller without a display name (From: <sip:1002@…>) rings, showing the number', async () => {
     await ready();
     server.invite({ from: '<sip:1002@127.0.0.1>', sdp: FIXED_SDP });
     await h.events.untilCall('incoming');
-    expect(calls()[0]!.remote).toEqual({ displayName: '', number: '1002', uri: 'sip:1002@127.0.0.1' });
+    expect(calls()[0]!.remote).toEqual({ displayName: '', number: '1002', uri: 'sip:1002@127.0.0.1', numberDisplay: '1002' });
   });
 
   it('an asserted identity and a From, both without a name, show the asserted number', async () => {
     await ready();
     server.invite({ from: '<sip:1002@127.0.0.1>', extraHeaders: ['P-Asserted-Identity: <sip:100@127.0.0.1>'], sdp: FIXED_SDP });
     await h.events.untilCall('incoming');
-    expect(calls()[0]!.remote).toEqual({ displayName: '', number: '100', uri: 'sip:100@127.0.0.1' });
+    expect(calls()[0]!.remote).toEqual({ displayName: '', number: '100', uri: 'sip:100@127.0.0.1', numberDisplay: '100' });
   });
 
   it('one line: a second INVITE while a call is live gets 486 and does not show', async () => {

@@ -188,7 +188,7 @@ describe('the other side', () => {
     answerReinvites();
     const { dialog } = await answeredCall('3001');
     await farReinvite(dialog, FIXED_SDP, ['P-Asserted-Identity: "Grace Hopper" <sip:5005@127.0.0.1>']);
-    expect(calls().find((c) => c.remote.displayName === 'Grace Hopper')?.remote).toEqual({ displayName: 'Grace Hopper', number: '5005', uri: 'sip:5005@127.0.0.1' });
+    expect(calls().find((c) => c.remote.displayName === 'Grace Hopper')?.remote).toEqual({ displayName: 'Grace Hopper', number: '5005', uri: 'sip:5005@127.0.0.1', numberDisplay: '5005' });
   });
 
   it('an UPDATE without a body changes the identity and is answered 200; one with SDP is left to sip.js (405)', async () => {

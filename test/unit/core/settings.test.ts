@@ -54,7 +54,7 @@ describe('defaults', () => {
       audio: { inputDeviceId: '', outputDeviceId: '', ringDeviceIds: [''] },
       ui: { locale: 'auto' },
       headsets: { enabled: true, ignored: [] },
-      numbers: { defaultCountry: '' },
+      numbers: { defaultCountry: '', dialPlan: { outsideLinePrefix: '', maxExtensionDigits: 6, format: 'as-dialled' } },
       history: { retentionDays: 0 },
       screenPop: { crmUrlTemplate: '', crmAutoOpen: 'off' },
     });

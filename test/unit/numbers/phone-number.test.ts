@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { countryOfLocale, digitsOf, effectiveCountry, looksLikeNumber, normalizeNumber, numberKeys } from '../../../main/core/numbers/phone-number.ts';
-import { fillTemplate, templateProblem, emptyValues } from '../../../main/core/numbers/url-template.ts';
 import { outcomeOf, splitSearch } from '../../../main/core/history/history-service.ts';
 import type { Call } from '../../../preload/contract.ts';
 import { makeCall } from '../../support/contract-values.ts';
@@ -56,34 +55,8 @@ describe('phone numbers', () => {
   });
 });
 
-describe('URL templates', () => {
-  const values = { ...emptyValues(), e164: '+15551234567', name: 'Ann & Bob/..?x=1#y', company: '東京 Ltd' };
-
-  it('fills every placeholder URL-encoded', () => {
-    const url = fillTemplate('https://crm.example.com/search?phone={e164}&name={name}&c={company}', values);
-    expect(url).toBe('https://crm.example.com/search?phone=%2B15551234567&name=Ann%20%26%20Bob%2F..%3Fx%3D1%23y&c=%E6%9D%B1%E4%BA%AC%20Ltd');
-    expect(new URL(url ?? '').searchParams.get('name')).toBe('Ann & Bob/..?x=1#y');
-  });
-
-  it('a value can never change the scheme, host or path', () => {
-    const hostile = { ...emptyValues(), name: 'javascript:alert(1)', e164: '@evil.example' };
-    expect(fillTemplate('{name}', hostile)).toBeNull();
-    expect(new URL(fillTemplate('https://crm.example.com/{e164}', hostile) ?? '').host).toBe('crm.example.com');
-  });
-
-  it('refuses templates that are not http(s), name unknown placeholders, or carry credentials', () => {
-    expect(templateProblem('')).toBeNull();
-    expect(templateProblem('https://crm.example.com/?q={e164}')).toBeNull();
-    expect(templateProblem('javascript:alert({name})')).toBe('not-http');
-    expect(templateProblem('file:///etc/passwd')).toBe('not-http');
-    expect(templateProblem('https://crm.example.com/?q={phone}')).toBe('unknown-placeholder');
-    expect(templateProblem('https://crm.example.com/?q={e164')).toBe('unbalanced');
-    expect(templateProblem('https://user:pw@crm.example.com/')).toBe('not-http');
-  });
-});
-
 function ended(patch: Partial<Call>): Call {
-  return makeCall({ state: 'ended', remote: { uri: 'sip:1002@x', number: '1002', displayName: '' }, endedAt: 10, endReason: 'canceled', ...patch });
+  return makeCall({ state: 'ended', remote: { uri: 'sip:1002@x', number: '1002', displayName: '', numberDisplay: '1002' }, endedAt: 10, endReason: 'canceled', ...patch });
 }
 
 describe('call outcomes', () => {

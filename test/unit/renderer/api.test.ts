@@ -33,7 +33,7 @@ class FakeSocket implements SocketLike {
   }
 }
 
-const call: Call = makeCall({ remote: { uri: 'sip:1002@pbx', number: '1002', displayName: '<b>Alice</b>' }, startedAt: 1 });
+const call: Call = makeCall({ remote: { uri: 'sip:1002@pbx', number: '1002', displayName: '<b>Alice</b>', numberDisplay: '1002' }, startedAt: 1 });
 
 const appState: AppState = {
   host: 'web',

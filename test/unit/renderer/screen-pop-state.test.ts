@@ -5,6 +5,7 @@ import { getCountries } from 'libphonenumber-js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CrmAutoOpen, Locale, type Call, type ScreenPop, type SettingsView } from '../../../preload/contract.ts';
 import { catalogs } from '../../../renderer/src/i18n/catalog.ts';
+import { DEFAULT_DIAL_PLAN } from '../../../main/core/numbers/dial-plan.ts';
 import { COUNTRY_CODES, countryOptions, regionOf } from '../../../renderer/src/lib/countries.ts';
 import { formFromSettings, localFieldErrors, retentionDays, settingsFromForm } from '../../../renderer/src/lib/settings-form.ts';
 import type { ScreenPopsState as ScreenPopsStateType } from '../../../renderer/src/state/screen-pops-state.svelte.ts';
@@ -30,7 +31,7 @@ const pop = (callId: string, patch: Partial<ScreenPop> = {}): ScreenPop => ({
   ...patch,
 });
 
-const call = (id: string): Call => makeCall({ id, remote: { uri: 'sip:1002@pbx', number: '1002', displayName: '' } });
+const call = (id: string): Call => makeCall({ id, remote: { uri: 'sip:1002@pbx', number: '1002', displayName: '', numberDisplay: '1002' } });
 
 describe('ScreenPopsState', () => {
   it('keeps the newest pop per call and drops it when its call is gone', () => {
@@ -74,7 +75,7 @@ describe('ScreenPopsState', () => {
 
 const view: SettingsView = makeSettingsView({
   accounts: [makeAccount({ wsUrl: 'wss://pbx/ws', sipUri: 'sip:1001@pbx', authUser: '1001' })],
-  numbers: { defaultCountry: 'DE' },
+  numbers: { defaultCountry: 'DE', dialPlan: DEFAULT_DIAL_PLAN },
   history: { retentionDays: 90 },
   screenPop: { crmUrlTemplate: 'https://crm.example.com/?q={e164}', crmAutoOpen: 'on-answer' },
 });

@@ -8,7 +8,7 @@ import { makeCall as makeContractCall } from '../../../support/contract-values.t
 import { FakeClock, RecordingLogger } from '../../core/support/fakes.ts';
 
 export function makeCall(id: string, direction: Call['direction'], state: CallState): Call {
-  return makeContractCall({ id, direction, state, remote: { uri: `sip:${id}@example.test`, number: id, displayName: '' } });
+  return makeContractCall({ id, direction, state, remote: { uri: `sip:${id}@example.test`, number: id, displayName: '', numberDisplay: id } });
 }
 
 type Request = 'answer' | 'hangup' | 'reject' | 'setMuted' | 'hold' | 'swapOrHold' | 'redial';
