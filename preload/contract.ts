@@ -60,6 +60,7 @@ export const SettingsFieldError = z.enum([
   'duplicate-account', // two accounts with the same id
   'no-such-account', // a password for an account the settings do not have
   'invalid-number', // a forwarding target or voicemail number that cannot be dialled
+  'invalid-shortcut', // not a key with at least one modifier, as Electron accelerators write it
 ]);
 export type SettingsFieldError = z.infer<typeof SettingsFieldError>;
 
@@ -206,6 +207,21 @@ export const CallSettings = z.object({
 });
 export type CallSettings = z.infer<typeof CallSettings>;
 
+/**
+ * Numbers from outside Hookswitch: tel:/sip:/sips:/callto: links, `hookswitch dial <number>`, and
+ * the dial shortcut (the selected text, or the clipboard).
+ */
+export const ClickToDialSettings = z.object({
+  /**
+   * Ask before dialling: always, never, or only when the number is not plainly local (another
+   * country, a service code such as *72, a number that is no phone number, another SIP domain).
+   */
+  confirm: z.enum(['always', 'never', 'international']),
+  /** A system-wide shortcut (an Electron accelerator, e.g. CommandOrControl+Alt+Shift+D); '' for none. */
+  shortcut: z.string().max(64),
+});
+export type ClickToDialSettings = z.infer<typeof ClickToDialSettings>;
+
 /** At most this many accounts are registered at once. */
 export const MAX_ACCOUNTS = 8;
 
@@ -219,6 +235,7 @@ export const Settings = z.object({
   numbers: NumberSettings,
   history: HistorySettings,
   screenPop: ScreenPopSettings,
+  clickToDial: ClickToDialSettings,
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -560,6 +577,70 @@ export const ScreenPop = z.object({
 });
 export type ScreenPop = z.infer<typeof ScreenPop>;
 
+/** What kind of number a dial target is (main/core/numbers/dial-plan.ts), or a SIP address. */
+export const NumberKind = z.enum(['extension', 'service', 'national', 'international', 'unknown', 'address']);
+export type NumberKind = z.infer<typeof NumberKind>;
+
+/**
+ * A number that arrived from outside (a link, the command line, the dial shortcut), waiting for
+ * the user to confirm it, waiting for the account to register, or refused with the reason.
+ */
+export const DialRequest = z.object({
+  id: z.string().max(64),
+  source: z.enum(['link', 'command-line', 'shortcut']),
+  /** What arrived, as plain text cut to 200 characters (shown with a refusal). */
+  text: z.string().max(200),
+  state: z.enum(['confirm', 'waiting', 'refused']),
+  /** What is dialled on confirm ('' when refused before a number was found). */
+  target: z.string().max(256),
+  numberDisplay: z.string().max(256),
+  kind: NumberKind.nullable(),
+  /** The contact with this number, when there is one. */
+  contactName: z.string().max(512),
+  /** Why it was refused (invalid-number with the reason, not-registered, too-many-calls, ...). */
+  error: ErrorInfo.nullable(),
+  at: z.number(),
+});
+export type DialRequest = z.infer<typeof DialRequest>;
+
+/** The link schemes Hookswitch can open. */
+export const LinkScheme = z.enum(['tel', 'sip', 'sips', 'callto']);
+export type LinkScheme = z.infer<typeof LinkScheme>;
+
+/** Who opens one kind of link on this machine. */
+export const LinkHandlerStatus = z.object({
+  scheme: LinkScheme,
+  /**
+   * default: Hookswitch; other: another program (named in `handler`); none: nothing; unsupported:
+   * this host cannot tell or change it (the web host: the browser decides).
+   */
+  state: z.enum(['default', 'other', 'none', 'unsupported']),
+  /** The program that opens these links now, as the system names it; '' when unknown. */
+  handler: z.string().max(256),
+});
+export type LinkHandlerStatus = z.infer<typeof LinkHandlerStatus>;
+
+/** What the desktop gives Hookswitch beyond its window: link handling and the dial shortcut. */
+export const DesktopStatus = z.object({
+  links: z.array(LinkHandlerStatus),
+  shortcut: z.object({
+    /** The shortcut in the settings ('' for none). */
+    accelerator: z.string().max(64),
+    /** active: registered; off: none set; taken: another program holds it; unsupported: this host has none. */
+    state: z.enum(['active', 'off', 'taken', 'unsupported']),
+  }),
+  /** What the shortcut dials: the selected text (Linux), or the clipboard (Windows, macOS). */
+  shortcutReads: z.enum(['selection', 'clipboard', 'none']),
+  /** How to hand a number to the running app from a command line here; '' where there is none. */
+  dialCommand: z.string().max(512),
+  /**
+   * The system must confirm the change in its own settings (Windows 10 and 11 protect the default
+   * program for a link type): its settings page was opened for the user.
+   */
+  systemSettingsOpened: z.boolean(),
+});
+export type DesktopStatus = z.infer<typeof DesktopStatus>;
+
 // ---------------------------------------------------------------------------------------------
 // USB headsets and desk phones (the device page in settings).
 
@@ -622,6 +703,8 @@ export const AppState = z.object({
   screenPops: z.array(ScreenPop),
   /** The history database was unreadable at start and set aside: where it went (shown once). */
   historyMovedAside: z.string().nullable(),
+  /** Numbers from outside waiting for the user (confirm, or read a refusal). */
+  dialRequests: z.array(DialRequest),
 });
 export type AppState = z.infer<typeof AppState>;
 
@@ -772,6 +855,15 @@ export const commands = {
   /** Opens the call's CRM page in the system browser. */
   'calls:openCrm': { args: CallRef, result: z.null() },
 
+  /** Dials a number that arrived from outside, once the user confirmed it (on this account, or the default). */
+  'dial:confirm': { args: z.object({ requestId: z.string().max(64), accountId: AccountId.optional() }), result: Call },
+  /** Drops a number from outside without dialling it (cancel, or the refusal was read). */
+  'dial:dismiss': { args: z.object({ requestId: z.string().max(64) }), result: z.null() },
+  /** Who opens tel:, sip:, sips: and callto: links, and whether the dial shortcut is registered. */
+  'desktop:status': { args: z.void(), result: DesktopStatus },
+  /** Makes Hookswitch the program for one kind of link (where the system lets it). */
+  'desktop:makeDefaultHandler': { args: z.object({ scheme: LinkScheme }), result: DesktopStatus },
+
   /** Every HID device seen that could be a headset, with what Hookswitch does with it. */
   'headsets:list': { args: z.void(), result: z.array(HeadsetView) },
   /**
@@ -835,6 +927,8 @@ export const events = {
   'history:changed': HistorySummary,
   /** A screen-pop is ready (or changed, e.g. the caller's name arrived) for a live call. */
   'calls:screenPop': ScreenPop,
+  /** The numbers from outside waiting for the user, whenever the list changes. */
+  'dial:requestsChanged': z.array(DialRequest),
   'contacts:importProgress': z.object({ importId: z.string().max(64), done: z.number().int(), total: z.number().int() }),
   /** A telephony input report from an open device (the device page's live view). */
   'headsets:input': HeadsetInputEvent,

@@ -1,7 +1,7 @@
 // The Electron host's composition root: every service is built and wired here, by hand. The
 // core receives its ports (settings file, safeStorage secrets, the IPC event sink); the rest of
 // this folder is thin glue between Electron and the core.
-import { app, ipcMain, Menu, net, powerMonitor, safeStorage, session } from 'electron';
+import { app, clipboard, globalShortcut, ipcMain, Menu, net, powerMonitor, safeStorage, session, shell } from 'electron';
 import type { BrowserWindow, WebContents } from 'electron';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +27,9 @@ import { installPermissionHandlers } from './permissions.ts';
 import { SafeStorageSecretStore } from './safe-storage-secret-store.ts';
 import { AppTray } from './tray.ts';
 import { ElectronNotifier, missedOverlay } from './notifier.ts';
+import { ElectronDesktop } from './desktop.ts';
+import { dialArgumentOf, type DialArgument } from './dial-arguments.ts';
+import type { DialForm, DialSource } from '../core/cti/dial-requests.ts';
 
 export const APP_USER_MODEL_ID = 'com.hookswitch.desktop';
 
@@ -45,7 +48,12 @@ export interface ElectronAppOptions {
   onlinePollMs?: number;
   /** Where uncaught errors are caught; the real process unless a test passes its own. */
   processEvents?: ProcessEvents;
+  /** This process's command line (process.argv unless a test passes its own): a link may be in it. */
+  argv?: readonly string[];
 }
+
+/** Numbers from outside kept while the core starts; more than this many are refused meanwhile. */
+const MAX_EARLY_NUMBERS = 8;
 
 export interface RunningElectronApp {
   core: Core;
@@ -92,8 +100,31 @@ export function startElectronApp(options: ElectronAppOptions = {}): { ready: Pro
   let stopped = false;
   let stopNetworkWatch: (() => void) | null = null;
 
-  app.on('second-instance', () => {
+  // Numbers from outside: links (open-url on macOS, arguments elsewhere), `hookswitch dial`, the
+  // dial shortcut. Until the core has started they wait here, in order.
+  const early: { text: string; form: DialForm; source: DialSource }[] = [];
+  const fromOutside = (text: string, form: DialForm, source: DialSource): void => {
     showWindow(window);
+    if (core === null || !coreStarted) {
+      if (early.length < MAX_EARLY_NUMBERS) early.push({ text, form, source });
+      else logger.warn(`a number from outside (${source}) arrived while ${MAX_EARLY_NUMBERS} others wait for the start; dropped`);
+      return;
+    }
+    void core.dialFromOutside(text, form, source);
+  };
+  const fromArguments = (argument: DialArgument | null): void => {
+    if (argument) fromOutside(argument.text, argument.form, argument.form === 'link' ? 'link' : 'command-line');
+  };
+  let coreStarted = false;
+  fromArguments(dialArgumentOf(options.argv ?? process.argv));
+  // macOS hands links over by event, possibly before ready: registered at once.
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    fromOutside(url, 'link', 'link');
+  });
+  app.on('second-instance', (_event, argv) => {
+    showWindow(window);
+    fromArguments(dialArgumentOf(argv));
   });
   app.on('activate', () => {
     showWindow(window);
@@ -208,6 +239,20 @@ export function startElectronApp(options: ElectronAppOptions = {}): { ready: Pro
         if (!(await openExternal(url))) throw new Error('refused: not an http(s) page');
       },
       notifier,
+      desktop: new ElectronDesktop({
+        app,
+        globalShortcut,
+        clipboard,
+        shell,
+        platform: process.platform,
+        execPath: process.execPath,
+        argv: options.argv ?? process.argv,
+        defaultApp: process.defaultApp,
+        onShortcut: (text) => {
+          fromOutside(text, 'text', 'shortcut');
+        },
+        logger,
+      }),
     });
     core = built;
 
@@ -279,6 +324,8 @@ export function startElectronApp(options: ElectronAppOptions = {}): { ready: Pro
       // The window still opens: the renderer shows the state (e.g. unconfigured, failed).
       logger.error('core start failed', err);
     }
+    coreStarted = true;
+    for (const waiting of early.splice(0)) void built.dialFromOutside(waiting.text, waiting.form, waiting.source);
     return { core: built, window: mainWindow, tray: appTray, commands };
   });
   return { ready };

@@ -1,10 +1,11 @@
 // The core's public face: what a host (Electron or web) constructs and wires to its transport.
 // The implementation lives beside this file; the hosts see only this.
-import type { AppState, Handlers } from '../../preload/contract.ts';
+import type { AppState, DialRequest, Handlers } from '../../preload/contract.ts';
+import type { DialForm, DialSource } from './cti/dial-requests.ts';
 import type { HidTransport } from './hid/hid-transport.ts';
 import type { ImportParser } from './history/contact-imports.ts';
 import type { HistoryStore } from './history/history-store.ts';
-import type { Clock, EventSink, Logger, Notifier, SecretStore, SettingsFile } from './ports.ts';
+import type { Clock, Desktop, EventSink, Logger, Notifier, SecretStore, SettingsFile } from './ports.ts';
 import type { CoreTiming } from './timing.ts';
 
 export interface CoreOptions {
@@ -33,6 +34,8 @@ export interface CoreOptions {
   openUrl?: (url: string) => Promise<void>;
   /** System notifications for calls; none when absent. */
   notifier?: Notifier;
+  /** Link handlers and the dial shortcut (Electron); absent in the web host. */
+  desktop?: Desktop;
 }
 
 export interface Core {
@@ -48,6 +51,11 @@ export interface Core {
    * engine. Only then may another renderer's media:ready make it the engine.
    */
   senderGone(senderId: string): void;
+  /**
+   * A number from outside (a link, `hookswitch dial`, the dial shortcut's text): refused, held for
+   * the user to confirm, or dialled (then null), as the settings say. Never throws.
+   */
+  dialFromOutside(text: string, form: DialForm, source: DialSource): Promise<DialRequest | null>;
   /** The machine resumed or came back online: re-register at once, skipping any backoff. */
   networkChanged(reason: 'resume' | 'online'): void;
 }

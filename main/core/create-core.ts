@@ -12,6 +12,9 @@ import { RemoteMediaEngine } from './media/remote-media-engine.ts';
 import { silentLogger, silentNotifier, systemClock } from './ports.ts';
 import { CallNotifications } from './call-notifications.ts';
 import { numberContextOf } from './numbers/dial-plan.ts';
+import { DialRequests } from './cti/dial-requests.ts';
+import { DesktopIntegration } from './cti/desktop-integration.ts';
+import { randomUUID } from 'node:crypto';
 import { SettingsStore } from './settings/settings-store.ts';
 import { Accounts } from './sip/accounts.ts';
 import { CallService } from './sip/call-service.ts';
@@ -67,6 +70,7 @@ export function createCore(options: CoreOptions): Core {
     password: (accountId) => settings.password(accountId),
     onStatuses: (statuses) => {
       publish('accounts:changed', statuses);
+      dialRequests.accountsChanged();
     },
     onInvite: (invitation, accountId) => {
       calls.onInvite(invitation, accountId);
@@ -161,6 +165,25 @@ export function createCore(options: CoreOptions): Core {
     },
   });
   const imports = new ContactImports(clock, options.importParser ?? parseContactsFile, random);
+  const desktop = new DesktopIntegration(options.desktop ?? null, () => settings.settings.clickToDial.shortcut, logger);
+  const dialRequests: DialRequests = new DialRequests({
+    clock,
+    logger,
+    settings: () => settings.settings.clickToDial,
+    numbers: () => numberContextOf(settings.settings.numbers, options.systemLocale),
+    defaultAccount: () => {
+      const id = accounts.defaultAccountId();
+      if (id === null) return null;
+      const account = accounts.get(id);
+      return { sipUri: account.account?.sipUri ?? '', ready: account.isRegistered && media.available };
+    },
+    dial: (target, accountId) => calls.dial(target, accountId),
+    contactName: async (target) => (await history.contactFor(target))?.name ?? '',
+    onChange: (requests) => {
+      publish('dial:requestsChanged', requests);
+    },
+    newId: () => randomUUID(),
+  });
 
   // A new call reaches the renderer together with its screen-pop: the list waits for the lookup
   // (about a millisecond; never more than popWaitMs), so the card is painted once, complete.
@@ -202,6 +225,7 @@ export function createCore(options: CoreOptions): Core {
       history: history.summary(),
       screenPops: history.screenPops(),
       historyMovedAside: history.movedAside(),
+      dialRequests: dialRequests.list(),
     };
   }
 
@@ -213,6 +237,7 @@ export function createCore(options: CoreOptions): Core {
       publish('settings:changed', view);
       await headset?.configure(settings.settings.headsets);
       history.settingsChanged();
+      desktop.apply();
       if (stopping === null) await accounts.apply(settings.settings.accounts, 'if-changed');
       return view;
     },
@@ -319,6 +344,14 @@ export function createCore(options: CoreOptions): Core {
         history.openCrm(callId);
         return null;
       }),
+    'desktop:status': () => desktop.status(),
+    'desktop:makeDefaultHandler': ({ scheme }) => desktop.makeDefault(scheme),
+    'dial:confirm': ({ requestId, accountId }) => settled(() => dialRequests.confirm(requestId, accountId)),
+    'dial:dismiss': ({ requestId }) =>
+      settled(() => {
+        dialRequests.dismiss(requestId);
+        return null;
+      }),
     'headsets:list': () => Promise.resolve(headset?.views() ?? []),
     'headsets:try': async ({ id, outputs }, sender) => {
       if (!headset) return noSuchDevice(id);
@@ -329,6 +362,8 @@ export function createCore(options: CoreOptions): Core {
     'media:ready': (_args, sender) =>
       settled(() => {
         media.attach(sender.id);
+        // A number that arrived before the window was up can be dialled now.
+        dialRequests.accountsChanged();
         return null;
       }),
     'media:respond': (args, sender) =>
@@ -351,6 +386,7 @@ export function createCore(options: CoreOptions): Core {
         const headsetStarted = headset?.start().catch((err: unknown) => {
           logger.warn(`core: starting headsets failed: ${messageOf(err)}`);
         });
+        desktop.apply();
         // A renderer may have asked app:getState before the load (defaults, no password).
         publish('settings:changed', settings.view());
         await accounts.apply(loaded.accounts, 'on-start');
@@ -365,12 +401,17 @@ export function createCore(options: CoreOptions): Core {
         if (headset) await settleWithin(headset.stop(), timing.stopTimeoutMs, clock);
         await accounts.stop();
         imports.dispose();
+        dialRequests.dispose();
+        desktop.stop();
         await settleWithin(history.stop(), timing.stopTimeoutMs, clock);
         notifications.closeAll();
         calls.dispose();
         media.dispose();
       })();
       return stopping;
+    },
+    dialFromOutside(text, form, source) {
+      return dialRequests.submit(text, form, source);
     },
     senderGone(senderId) {
       media.senderGone(senderId);

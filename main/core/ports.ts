@@ -1,6 +1,6 @@
 // Ports: everything the core needs from the outside world, received through constructors.
 // The core never imports electron or a native module; each host supplies these.
-import type { EventName, EventPayload, MediaOp, MediaRequest, MediaResult } from '../../preload/contract.ts';
+import type { DesktopStatus, EventName, EventPayload, LinkHandlerStatus, LinkScheme, MediaOp, MediaRequest, MediaResult } from '../../preload/contract.ts';
 
 /** Secrets (the SIP password). Electron: safeStorage. Web host: a 0600 file (weaker, documented). */
 export interface SecretStore {
@@ -66,6 +66,20 @@ export const silentNotifier: Notifier = {
   missedCall() {},
   missedCount() {},
 };
+
+/**
+ * The desktop beyond the window (Electron): which program opens tel:/sip:/sips:/callto: links, and
+ * the system-wide dial shortcut. The web host has none: the browser decides about links there.
+ */
+export interface Desktop {
+  linkHandlers(): Promise<LinkHandlerStatus[]>;
+  /** Asks the system to open these links with Hookswitch; true when its settings page had to be opened. */
+  makeDefaultHandler(scheme: LinkScheme): Promise<boolean>;
+  /** Registers the dial shortcut in place of the last one ('' for none). */
+  setDialShortcut(accelerator: string): DesktopStatus['shortcut']['state'];
+  readonly shortcutReads: DesktopStatus['shortcutReads'];
+  readonly dialCommand: string;
+}
 
 export interface Clock {
   now(): number;

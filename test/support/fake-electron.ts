@@ -165,6 +165,16 @@ class FakeApp extends EventEmitter {
   sandboxEnabled = false;
   appUserModelId: string | null = null;
   badgeCount = 0;
+  name = 'Hookswitch';
+  /** Link schemes registered with setAsDefaultProtocolClient: scheme -> the command (path and args). */
+  readonly protocolClients = new Map<string, string>();
+  /**
+   * Who the system says opens a scheme (getApplicationNameForProtocol). Windows 10/11 keep the user's
+   * choice here whatever setAsDefaultProtocolClient wrote; a test sets it to another program.
+   */
+  readonly shellHandlers = new Map<string, string>();
+  /** Whether setAsDefaultProtocolClient also changes what the shell answers (macOS, Linux: yes). */
+  registrationChangesHandler = true;
   private ready = false;
   private resolveReady: () => void = () => undefined;
   private readyPromise = this.newReadyPromise();
@@ -187,6 +197,10 @@ class FakeApp extends EventEmitter {
     this.sandboxEnabled = false;
     this.appUserModelId = null;
     this.badgeCount = 0;
+    this.name = 'Hookswitch';
+    this.protocolClients.clear();
+    this.shellHandlers.clear();
+    this.registrationChangesHandler = true;
     this.ready = false;
     this.readyPromise = this.newReadyPromise();
   }
@@ -236,6 +250,20 @@ class FakeApp extends EventEmitter {
   }
   setAppUserModelId(id: string): void {
     this.appUserModelId = id;
+  }
+  getName(): string {
+    return this.name;
+  }
+  setAsDefaultProtocolClient(scheme: string, path = '/opt/Hookswitch/hookswitch', args: string[] = []): boolean {
+    this.protocolClients.set(scheme, [path, ...args].join(' '));
+    if (this.registrationChangesHandler) this.shellHandlers.set(scheme, this.name);
+    return true;
+  }
+  isDefaultProtocolClient(scheme: string, path = '/opt/Hookswitch/hookswitch', args: string[] = []): boolean {
+    return this.protocolClients.get(scheme) === [path, ...args].join(' ');
+  }
+  getApplicationNameForProtocol(url: string): string {
+    return this.shellHandlers.get(url.replace(/:.*$/, '')) ?? '';
   }
   setBadgeCount(count: number): boolean {
     this.badgeCount = count;
@@ -491,6 +519,44 @@ class FakeIpcRenderer extends EventEmitter {
   }
 }
 
+/** globalShortcut: what is registered, and shortcuts another program holds. */
+class FakeGlobalShortcut {
+  readonly registered = new Map<string, () => void>();
+  readonly takenElsewhere = new Set<string>();
+  reset(): void {
+    this.registered.clear();
+    this.takenElsewhere.clear();
+  }
+  register(accelerator: string, callback: () => void): boolean {
+    if (this.takenElsewhere.has(accelerator) || this.registered.has(accelerator)) return false;
+    this.registered.set(accelerator, callback);
+    return true;
+  }
+  unregister(accelerator: string): void {
+    this.registered.delete(accelerator);
+  }
+  /** The user pressed the keys. */
+  press(accelerator: string): void {
+    this.registered.get(accelerator)?.();
+  }
+}
+
+/** The clipboard (Electron 45's promise API) and, as on Linux, the primary selection. */
+class FakeClipboard {
+  text = '';
+  selectionText = '';
+  readonly selection = {
+    readText: (): Promise<string> => Promise.resolve(this.selectionText),
+  };
+  reset(): void {
+    this.text = '';
+    this.selectionText = '';
+  }
+  readText(): Promise<string> {
+    return Promise.resolve(this.text);
+  }
+}
+
 export const fake = {
   app: new FakeApp(),
   protocol: new FakeProtocol(),
@@ -500,6 +566,8 @@ export const fake = {
   powerMonitor: new EventEmitter(),
   contextBridge: new FakeContextBridge(),
   ipcRenderer: new FakeIpcRenderer(),
+  globalShortcut: new FakeGlobalShortcut(),
+  clipboard: new FakeClipboard(),
   net: { online: true },
   windows: [] as FakeBrowserWindow[],
   trays: [] as FakeTray[],
@@ -515,6 +583,8 @@ export const fake = {
     this.powerMonitor.removeAllListeners();
     this.contextBridge.reset();
     this.ipcRenderer.reset();
+    this.globalShortcut.reset();
+    this.clipboard.reset();
     this.net.online = true;
     this.windows.length = 0;
     this.trays.length = 0;
@@ -537,6 +607,8 @@ export const electronModule = {
   contextBridge: fake.contextBridge,
   ipcRenderer: fake.ipcRenderer,
   net: { isOnline: () => fake.net.online },
+  globalShortcut: fake.globalShortcut,
+  clipboard: fake.clipboard,
   Tray: FakeTray,
   Notification: FakeNotification,
   Menu: {

@@ -98,6 +98,7 @@ function appState(patch: Partial<AppState>): AppState {
     history: { unseenMissed: 0, revision: 1 },
     screenPops: [],
     historyMovedAside: null,
+    dialRequests: [],
     ...patch,
   };
 }
@@ -209,6 +210,49 @@ const established = call({
 });
 
 const scenarios: Scenario[] = [
+  {
+    name: 'click-to-dial',
+    state: appState({
+      dialRequests: [
+        {
+          id: 'r1',
+          source: 'link',
+          text: 'tel:+44-20-7946-0958',
+          state: 'confirm',
+          target: '+442079460958',
+          numberDisplay: '+44 20 7946 0958',
+          kind: 'international',
+          contactName: 'Ada Lovelace',
+          error: null,
+          at: NOW - 2000,
+        },
+        {
+          id: 'r2',
+          source: 'link',
+          text: 'tel:+15551234567;phone-context=evil.example',
+          state: 'refused',
+          target: '',
+          numberDisplay: '',
+          kind: null,
+          contactName: '',
+          error: { code: 'invalid-number', message: 'not a number or SIP address to dial: tel: link with parameters (;…)' },
+          at: NOW - 1000,
+        },
+      ],
+    }),
+  },
+  {
+    name: 'click-to-dial-settings',
+    state: appState({}),
+    viewport: { width: 460, height: 1300 },
+    prepare: async (page) => {
+      await page.getByTestId('settings-button').click();
+      await page.getByTestId('settings-outside-prefix').fill('0');
+      await page.getByTestId('settings-dial-format').selectOption('national');
+      await page.getByTestId('settings-click-to-dial').scrollIntoViewIfNeeded();
+      await page.getByTestId('settings-link-handler').first().waitFor();
+    },
+  },
   {
     name: 'incoming',
     state: appState({ calls: [call({ id: 'c1', state: 'incoming' })] }),
@@ -655,6 +699,20 @@ function installFakeBridge(input: FakeInput): void {
       }),
     'contacts:export': () => ok({ fileName: 'contacts.csv', csv: 'Name,Company\n' }),
     'calls:openCrm': () => ok(null),
+    'desktop:status': () =>
+      ok({
+        links: [
+          { scheme: 'tel', state: 'default', handler: 'Hookswitch' },
+          { scheme: 'sip', state: 'other', handler: 'Zoiper5' },
+          { scheme: 'sips', state: 'none', handler: '' },
+          { scheme: 'callto', state: 'default', handler: 'Hookswitch' },
+        ],
+        shortcut: { accelerator: state.settings.clickToDial.shortcut, state: 'active' },
+        shortcutReads: 'clipboard',
+        dialCommand: '"C:\\Program Files\\Hookswitch\\Hookswitch.exe" dial <number>',
+        systemSettingsOpened: false,
+      }),
+    'dial:dismiss': () => ok(null),
     'app:getState': () => ok(state),
     'settings:get': () => ok(state.settings),
     'settings:save': (args) =>

@@ -7,6 +7,7 @@ import type {
   CallOutcome,
   CallRecord,
   Contact,
+  ContactSummary,
   HistoryPage,
   HistoryQuery,
   HistorySummary,
@@ -432,7 +433,16 @@ export class HistoryService {
     return this.refreshSummary(true);
   }
 
-  /** The number (or SIP address) to call a record back on. */
+  /** The contact a number (as the user gives it, not as the PBX sends it) belongs to; null when none or no history. */
+  async contactFor(number: string): Promise<ContactSummary | null> {
+    const store = this.opened;
+    if (!store || this.stopped) return null;
+    const { e164, digits } = numberKeys(number, this.country());
+    if (e164 === null && digits === '') return null;
+    const { contact } = await store.lookupNumber(e164, digits, null, 0);
+    return contact === null ? null : { id: contact.id, name: contact.name, company: contact.company, crmId: contact.crmId };
+  }
+
   /** What to dial to call a record back, and the address of record of the account it was on. */
   async callBackTarget(id: number): Promise<{ target: string; account: string }> {
     const stored = await viaStore(() => this.need().getCall(id));

@@ -12,6 +12,7 @@ export function defaultSettings(): Settings {
     numbers: { defaultCountry: '', dialPlan: { ...DEFAULT_DIAL_PLAN } },
     history: { retentionDays: 0 },
     screenPop: { crmUrlTemplate: '', crmAutoOpen: 'off' },
+    clickToDial: { confirm: 'international', shortcut: 'CommandOrControl+Alt+Shift+D' },
   };
 }
 

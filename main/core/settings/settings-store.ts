@@ -4,6 +4,7 @@ import { Settings } from '../../../preload/contract.ts';
 import type { SettingsView } from '../../../preload/contract.ts';
 import { AppError, messageOf } from '../errors.ts';
 import type { Logger, SecretStore, SettingsFile } from '../ports.ts';
+import { parseAccelerator } from '../cti/accelerator.ts';
 import { defaultSettings } from './settings-defaults.ts';
 import { FIRST_ACCOUNT_ID, upgradeSettings } from './settings-upgrade.ts';
 import { validateSettings } from './settings-validation.ts';
@@ -34,6 +35,8 @@ function normalized(settings: Settings): Settings {
       displayName: a.displayName.trim(),
     })),
     screenPop: { ...settings.screenPop, crmUrlTemplate: settings.screenPop.crmUrlTemplate.trim() },
+    // A shortcut is kept in Electron's own spelling, so the host registers what the user sees.
+    clickToDial: { ...settings.clickToDial, shortcut: parseAccelerator(settings.clickToDial.shortcut.trim()) ?? settings.clickToDial.shortcut.trim() },
   };
 }
 

@@ -5,6 +5,7 @@ import type { URI } from 'sip.js';
 import type { AccountSettings, IceServer, Settings, SettingsFieldError } from '../../../preload/contract.ts';
 import { isKnownCountry } from '../numbers/phone-number.ts';
 import { templateProblem } from '../cti/templates.ts';
+import { parseAccelerator } from '../cti/accelerator.ts';
 import { parseDialTarget } from '../sip/dial-target.ts';
 import { hasHiddenCharacters } from '../plain-text.ts';
 
@@ -113,5 +114,7 @@ export function validateSettings(settings: Settings): FieldErrors {
   if (templateProblem(settings.screenPop.crmUrlTemplate.trim(), 'url') !== null) {
     errors['screenPop.crmUrlTemplate'] = 'invalid-crm-template' satisfies SettingsFieldError;
   }
+  const shortcut = settings.clickToDial.shortcut.trim();
+  if (shortcut !== '' && parseAccelerator(shortcut) === null) errors['clickToDial.shortcut'] = 'invalid-shortcut' satisfies SettingsFieldError;
   return errors;
 }

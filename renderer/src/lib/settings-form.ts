@@ -1,7 +1,7 @@
 // The settings form's values and their conversion to and from the contract's Settings. Pure, so
 // the conversion is unit-tested without a DOM.
 import { MAX_ACCOUNTS } from '../../../preload/contract.ts';
-import type { AccountId, AccountSettings, AutoAnswerMode, CallSettings, CrmAutoOpen, DialPlanSettings, ForwardSettings, DtmfMode, HeadsetKey, IceServer, Locale, Ringtone, Settings, SettingsView } from '../../../preload/contract.ts';
+import type { AccountId, AccountSettings, AutoAnswerMode, CallSettings, ClickToDialSettings, CrmAutoOpen, DialPlanSettings, ForwardSettings, DtmfMode, HeadsetKey, IceServer, Locale, Ringtone, Settings, SettingsView } from '../../../preload/contract.ts';
 
 /** One account as the form edits it. */
 export interface AccountFormValues {
@@ -55,6 +55,9 @@ export interface SettingsFormValues {
   retentionCustom: string;
   crmUrlTemplate: string;
   crmAutoOpen: CrmAutoOpen;
+  clickToDialConfirm: ClickToDialSettings['confirm'];
+  /** An Electron accelerator, recorded from a key press; '' for none. */
+  dialShortcut: string;
 }
 
 /** The retention periods offered in the select, in days; 0 keeps every call. */
@@ -84,6 +87,8 @@ export const FIELD_PATHS = {
   retentionChoice: 'history.retentionDays',
   crmUrlTemplate: 'screenPop.crmUrlTemplate',
   crmAutoOpen: 'screenPop.crmAutoOpen',
+  clickToDialConfirm: 'clickToDial.confirm',
+  dialShortcut: 'clickToDial.shortcut',
 } as const satisfies Partial<Record<keyof SettingsFormValues, string>>;
 
 /** An account's fields the form shows, by their key in the account's settings. */
@@ -225,6 +230,8 @@ export function formFromSettings(view: SettingsView): SettingsFormValues {
     ...retentionFields(view.history.retentionDays),
     crmUrlTemplate: view.screenPop.crmUrlTemplate,
     crmAutoOpen: view.screenPop.crmAutoOpen,
+    clickToDialConfirm: view.clickToDial.confirm,
+    dialShortcut: view.clickToDial.shortcut,
   };
 }
 
@@ -322,6 +329,7 @@ export function settingsFromForm(
     },
     history: { retentionDays: retentionDays(form) ?? previous.history.retentionDays },
     screenPop: { crmUrlTemplate: form.crmUrlTemplate.trim(), crmAutoOpen: form.crmAutoOpen },
+    clickToDial: { confirm: form.clickToDialConfirm, shortcut: form.dialShortcut.trim() },
   };
   return { settings, passwords };
 }

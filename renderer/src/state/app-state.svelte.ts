@@ -9,6 +9,7 @@ import { ContactsState } from './contacts-state.svelte.ts';
 import { HeadsetsState } from './headsets-state.svelte.ts';
 import { HistoryState } from './history-state.svelte.ts';
 import { ScreenPopsState } from './screen-pops-state.svelte.ts';
+import { DesktopState, DialRequestsState } from './click-to-dial-state.svelte.ts';
 
 /** Every account's registration, as main reports it, and the commands the user gives them. */
 export class AccountsState {
@@ -310,6 +311,8 @@ export class AppStore {
   readonly history: HistoryState;
   readonly contacts: ContactsState;
   readonly screenPops: ScreenPopsState;
+  readonly dialRequests: DialRequestsState;
+  readonly desktop: DesktopState;
   readonly i18n: I18n;
   readonly #api: RendererApi;
   readonly #notices: NoticeMemory;
@@ -325,6 +328,8 @@ export class AppStore {
     this.history = new HistoryState(api);
     this.contacts = new ContactsState(api);
     this.screenPops = new ScreenPopsState(api);
+    this.dialRequests = new DialRequestsState(api);
+    this.desktop = new DesktopState(api);
     this.#notices = notices;
     this.connection = api.connection;
     this.i18n = new I18n(() => ({
@@ -340,6 +345,7 @@ export class AppStore {
       this.screenPops.keep(c);
     });
     api.on('calls:screenPop', (p) => { this.screenPops.set(p); });
+    api.on('dial:requestsChanged', (r) => { this.dialRequests.replace(r); });
     api.on('history:changed', (h) => { this.history.setSummary(h); });
     api.on('contacts:importProgress', (e) => { this.contacts.import.onProgress(e); });
     api.on('headsets:changed', (h) => { this.headsets.replace(h); });
@@ -368,6 +374,7 @@ export class AppStore {
     this.screenPops.replace(state.screenPops);
     this.screenPops.keep(state.calls);
     this.history.setSummary(state.history);
+    this.dialRequests.replace(state.dialRequests);
     const aside = state.historyMovedAside;
     this.historyMovedAside = aside !== null && !this.#notices.seen(`history-moved:${aside}`) ? aside : null;
     this.loadError = null;

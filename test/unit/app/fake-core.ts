@@ -1,7 +1,8 @@
 // A Core with canned answers, for testing the hosts on their own: it records what the host
 // tells it (start, stop, senderGone, networkChanged, every command) and can push events through
 // the EventSink the host gave it.
-import type { AccountStatus, AppState, Call, Handlers, SenderInfo, SettingsView } from '../../../preload/contract.ts';
+import type { AccountStatus, AppState, Call, DesktopStatus, Handlers, SenderInfo, SettingsView } from '../../../preload/contract.ts';
+import type { DialForm, DialSource } from '../../../main/core/cti/dial-requests.ts';
 import type { Core, CoreOptions } from '../../../main/core/core.ts';
 import { AppError } from '../../../main/core/errors.ts';
 import { makeAccount, makeAccountStatus, makeCall, makeSettingsView } from '../../support/contract-values.ts';
@@ -19,6 +20,8 @@ export interface FakeCore extends Core {
   readonly calls: { command: string; args: unknown; sender: SenderInfo }[];
   readonly gone: string[];
   readonly network: ('resume' | 'online')[];
+  /** Numbers handed over from outside, in order. */
+  readonly outside: { text: string; form: DialForm; source: DialSource }[];
   started: number;
   stopped: number;
   account: AccountStatus;
@@ -150,6 +153,19 @@ export function createFakeCore(options: CoreOptions): FakeCore {
       record('headsets:supportBundle', args, sender);
       throw new AppError('no-such-device', `no headset ${args.id}`);
     },
+    'dial:confirm': answersCall('dial:confirm'),
+    'dial:dismiss': async (args, sender) => {
+      record('dial:dismiss', args, sender);
+      return null;
+    },
+    'desktop:status': async (args, sender) => {
+      record('desktop:status', args, sender);
+      return desktopStatus(options);
+    },
+    'desktop:makeDefaultHandler': async (args, sender) => {
+      record('desktop:makeDefaultHandler', args, sender);
+      return desktopStatus(options, options.desktop ? await options.desktop.makeDefaultHandler(args.scheme) : false);
+    },
     'media:ready': async (args, sender) => {
       record('media:ready', args, sender);
       return null;
@@ -165,6 +181,7 @@ export function createFakeCore(options: CoreOptions): FakeCore {
     calls,
     gone: [],
     network: [],
+    outside: [],
     started: 0,
     stopped: 0,
     account: unregistered,
@@ -182,6 +199,7 @@ export function createFakeCore(options: CoreOptions): FakeCore {
         history: { unseenMissed: 0, revision: 0 },
         screenPops: [],
         historyMovedAside: null,
+        dialRequests: [],
       };
     },
     start() {
@@ -198,6 +216,21 @@ export function createFakeCore(options: CoreOptions): FakeCore {
     networkChanged(reason) {
       core.network.push(reason);
     },
+    dialFromOutside(text, form, source) {
+      core.outside.push({ text, form, source });
+      return Promise.resolve(null);
+    },
   };
   return core;
+}
+
+async function desktopStatus(options: CoreOptions, systemSettingsOpened = false): Promise<DesktopStatus> {
+  const desktop = options.desktop;
+  return {
+    links: desktop ? await desktop.linkHandlers() : [],
+    shortcut: { accelerator: '', state: desktop ? 'off' : 'unsupported' },
+    shortcutReads: desktop?.shortcutReads ?? 'none',
+    dialCommand: desktop?.dialCommand ?? '',
+    systemSettingsOpened,
+  };
 }

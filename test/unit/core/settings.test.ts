@@ -57,6 +57,7 @@ describe('defaults', () => {
       numbers: { defaultCountry: '', dialPlan: { outsideLinePrefix: '', maxExtensionDigits: 6, format: 'as-dialled' } },
       history: { retentionDays: 0 },
       screenPop: { crmUrlTemplate: '', crmAutoOpen: 'off' },
+      clickToDial: { confirm: 'international', shortcut: 'CommandOrControl+Alt+Shift+D' },
     });
     expect(Settings.safeParse(defaultSettings()).success).toBe(true);
   });
@@ -242,6 +243,15 @@ describe('validation', () => {
     expect(err.fields).toEqual({ 'accounts.0.wsUrl': 'invalid-ws-url' });
     expect(err.toInfo()).toMatchObject({ code: 'invalid-settings', fields: { 'accounts.0.wsUrl': 'invalid-ws-url' } });
     expect(file.writes).toHaveLength(0);
+  });
+
+  it('the dial shortcut needs a key and a modifier other than Shift, and is kept in Electron\'s spelling', async () => {
+    const base = settingsWith({});
+    expect(validateSettings({ ...base, clickToDial: { confirm: 'always', shortcut: 'Shift+D' } })).toEqual({ 'clickToDial.shortcut': 'invalid-shortcut' });
+    expect(validateSettings({ ...base, clickToDial: { confirm: 'always', shortcut: '' } })).toEqual({});
+    const { s } = store();
+    await s.save({ ...base, clickToDial: { confirm: 'never', shortcut: ' cmdorctrl+shift+d ' } });
+    expect(s.settings.clickToDial).toEqual({ confirm: 'never', shortcut: 'CommandOrControl+Shift+D' });
   });
 
   it('save trims what was typed around addresses', async () => {

@@ -46,6 +46,7 @@ const appState: AppState = {
   history: { unseenMissed: 0, revision: 0 },
   screenPops: [],
   historyMovedAside: null,
+  dialRequests: [],
 };
 
 describe('WebApi', () => {
