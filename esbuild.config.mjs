@@ -4,6 +4,7 @@
 //   dist/main/start.mjs          `npm start`: Electron if its binary is installed, else the web host
 //   dist/main/hid-cli.mjs        `npm run hid`: report descriptors and telephony layouts of headsets
 //   dist/main/history-worker.mjs the worker thread the call history's SQLite runs in
+//   dist/main/openapi-cli.mjs    `npm run openapi`: writes resources/openapi/cti-v1.json
 //   dist/preload/index.cjs       the preload: ONE CommonJS file, because a sandboxed preload can
 //                                require only 'electron' and a few Node built-ins; zod is bundled in
 import { build } from 'esbuild';
@@ -28,6 +29,7 @@ await Promise.all([
       start: 'main/start.ts',
       'hid-cli': 'main/tools/hid-cli.ts',
       'history-worker': 'main/host/history/history-worker.ts',
+      'openapi-cli': 'main/tools/openapi-cli.ts',
     },
     outdir: 'dist/main',
     outExtension: { '.js': '.mjs' },

@@ -61,6 +61,7 @@ export const SettingsFieldError = z.enum([
   'no-such-account', // a password for an account the settings do not have
   'invalid-number', // a forwarding target or voicemail number that cannot be dialled
   'invalid-shortcut', // not a key with at least one modifier, as Electron accelerators write it
+  'invalid-origin', // not https://host[:port] (or http:// on this machine), without a path
 ]);
 export type SettingsFieldError = z.infer<typeof SettingsFieldError>;
 
@@ -222,6 +223,20 @@ export const ClickToDialSettings = z.object({
 });
 export type ClickToDialSettings = z.infer<typeof ClickToDialSettings>;
 
+/** The local CTI API (main/core/cti): HTTP and WebSocket on 127.0.0.1 for a CRM on this machine. */
+export const ApiSettings = z.object({
+  /** Off unless switched on. */
+  enabled: z.boolean(),
+  port: z.number().int().min(1024).max(65_535),
+  /**
+   * Web pages allowed to call the API from a browser (https://crm.example.com, or http:// on this
+   * machine); requests from any other page are refused. Programs that are not web pages send no
+   * Origin and need only the token.
+   */
+  allowedOrigins: z.array(z.string().max(256)).max(16),
+});
+export type ApiSettings = z.infer<typeof ApiSettings>;
+
 /** At most this many accounts are registered at once. */
 export const MAX_ACCOUNTS = 8;
 
@@ -236,6 +251,7 @@ export const Settings = z.object({
   history: HistorySettings,
   screenPop: ScreenPopSettings,
   clickToDial: ClickToDialSettings,
+  api: ApiSettings,
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -641,6 +657,16 @@ export const DesktopStatus = z.object({
 });
 export type DesktopStatus = z.infer<typeof DesktopStatus>;
 
+/** The local CTI API as it runs now. */
+export const ApiStatus = z.object({
+  /** off: switched off in the settings; listening: on 127.0.0.1:port; failed: could not listen (error says why). */
+  state: z.enum(['off', 'listening', 'failed']),
+  port: z.number().int().nullable(),
+  /** port-in-use: another program listens on the port; failed: anything else (in the log). */
+  error: z.enum(['port-in-use', 'failed']).nullable(),
+});
+export type ApiStatus = z.infer<typeof ApiStatus>;
+
 // ---------------------------------------------------------------------------------------------
 // USB headsets and desk phones (the device page in settings).
 
@@ -705,6 +731,7 @@ export const AppState = z.object({
   historyMovedAside: z.string().nullable(),
   /** Numbers from outside waiting for the user (confirm, or read a refusal). */
   dialRequests: z.array(DialRequest),
+  api: ApiStatus,
 });
 export type AppState = z.infer<typeof AppState>;
 
@@ -859,6 +886,11 @@ export const commands = {
   'dial:confirm': { args: z.object({ requestId: z.string().max(64), accountId: AccountId.optional() }), result: Call },
   /** Drops a number from outside without dialling it (cancel, or the refusal was read). */
   'dial:dismiss': { args: z.object({ requestId: z.string().max(64) }), result: z.null() },
+  /**
+   * The local API's bearer token, to copy into the CRM; `regenerate` replaces it (the old one stops
+   * working at once). The first call makes one.
+   */
+  'api:token': { args: z.object({ regenerate: z.boolean() }), result: z.object({ token: z.string().max(256) }) },
   /** Who opens tel:, sip:, sips: and callto: links, and whether the dial shortcut is registered. */
   'desktop:status': { args: z.void(), result: DesktopStatus },
   /** Makes Hookswitch the program for one kind of link (where the system lets it). */
@@ -929,6 +961,8 @@ export const events = {
   'calls:screenPop': ScreenPop,
   /** The numbers from outside waiting for the user, whenever the list changes. */
   'dial:requestsChanged': z.array(DialRequest),
+  /** The local API started, stopped or failed. */
+  'api:changed': ApiStatus,
   'contacts:importProgress': z.object({ importId: z.string().max(64), done: z.number().int(), total: z.number().int() }),
   /** A telephony input report from an open device (the device page's live view). */
   'headsets:input': HeadsetInputEvent,

@@ -2,6 +2,7 @@
 // The implementation lives beside this file; the hosts see only this.
 import type { AppState, DialRequest, Handlers } from '../../preload/contract.ts';
 import type { DialForm, DialSource } from './cti/dial-requests.ts';
+import type { ApiLimits } from './cti/api-server.ts';
 import type { HidTransport } from './hid/hid-transport.ts';
 import type { ImportParser } from './history/contact-imports.ts';
 import type { HistoryStore } from './history/history-store.ts';
@@ -36,6 +37,8 @@ export interface CoreOptions {
   notifier?: Notifier;
   /** Link handlers and the dial shortcut (Electron); absent in the web host. */
   desktop?: Desktop;
+  /** The local API's limits; tests and benchmarks change them. */
+  apiLimits?: Partial<ApiLimits>;
 }
 
 export interface Core {

@@ -14,6 +14,10 @@ import { CallNotifications } from './call-notifications.ts';
 import { numberContextOf } from './numbers/dial-plan.ts';
 import { DialRequests } from './cti/dial-requests.ts';
 import { DesktopIntegration } from './cti/desktop-integration.ts';
+import { apiCallOf, CallEvents, type CallFacts } from './cti/call-events.ts';
+import { runCommand } from './cti/cti-commands.ts';
+import { CtiService } from './cti/cti-service.ts';
+import { openApiDocument } from './cti/openapi.ts';
 import { randomUUID } from 'node:crypto';
 import { SettingsStore } from './settings/settings-store.ts';
 import { Accounts } from './sip/accounts.ts';
@@ -185,6 +189,39 @@ export function createCore(options: CoreOptions): Core {
     newId: () => randomUUID(),
   });
 
+  // Call events for CRMs (the local API's WebSocket clients, webhooks), with the screen-pop's contact.
+  const facts: CallFacts = {
+    localNumber: (accountId) => {
+      const aor = accounts.has(accountId) ? (accounts.get(accountId).status.aor ?? '') : '';
+      return /^sips?:([^@;]+)@/.exec(aor)?.[1] ?? '';
+    },
+    lookup: (callId) => {
+      const pop = history.screenPops().find((p) => p.callId === callId);
+      return pop ? { contact: pop.contact, e164: pop.e164 } : null;
+    },
+  };
+  const cti = new CtiService({
+    clock,
+    logger,
+    secrets: options.secrets,
+    settings: () => settings.settings.api,
+    run: (command, params, callId) =>
+      runCommand(command, params as never, callId, { handlers, calls: () => calls.list(), apiCall: (c) => apiCallOf(c, facts) }),
+    calls: () => calls.list().map((c) => apiCallOf(c, facts)),
+    openapi: () => openApiDocument(options.version),
+    onStatus: (status) => {
+      publish('api:changed', status);
+    },
+    ...(options.apiLimits ? { limits: options.apiLimits } : {}),
+  });
+  const callEvents = new CallEvents(facts, clock, randomUUID, (event) => {
+    cti.event(event);
+  });
+  const deliverCalls = (list: Call[]): void => {
+    publish('calls:changed', list);
+    callEvents.update(list);
+  };
+
   // A new call reaches the renderer together with its screen-pop: the list waits for the lookup
   // (about a millisecond; never more than popWaitMs), so the card is painted once, complete.
   let heldList: Call[] | null = null;
@@ -195,14 +232,14 @@ export function createCore(options: CoreOptions): Core {
     }
     const ready = history.popsReady(list);
     if (ready === null) {
-      publish('calls:changed', list);
+      deliverCalls(list);
       return;
     }
     heldList = list;
     void settleWithin(ready, POP_WAIT_MS, clock).finally(() => {
       const latest = heldList ?? list;
       heldList = null;
-      publish('calls:changed', latest);
+      deliverCalls(latest);
     });
   }
 
@@ -226,6 +263,7 @@ export function createCore(options: CoreOptions): Core {
       screenPops: history.screenPops(),
       historyMovedAside: history.movedAside(),
       dialRequests: dialRequests.list(),
+      api: cti.status(),
     };
   }
 
@@ -238,6 +276,7 @@ export function createCore(options: CoreOptions): Core {
       await headset?.configure(settings.settings.headsets);
       history.settingsChanged();
       desktop.apply();
+      await cti.apply();
       if (stopping === null) await accounts.apply(settings.settings.accounts, 'if-changed');
       return view;
     },
@@ -344,6 +383,7 @@ export function createCore(options: CoreOptions): Core {
         history.openCrm(callId);
         return null;
       }),
+    'api:token': async ({ regenerate }) => ({ token: await cti.token(regenerate) }),
     'desktop:status': () => desktop.status(),
     'desktop:makeDefaultHandler': ({ scheme }) => desktop.makeDefault(scheme),
     'dial:confirm': ({ requestId, accountId }) => settled(() => dialRequests.confirm(requestId, accountId)),
@@ -381,6 +421,7 @@ export function createCore(options: CoreOptions): Core {
         const loaded = await settings.load();
         // The history opens before the account registers, so the first call is recorded.
         await history.start();
+        await cti.apply();
         // Headsets open alongside the account; one that fails to open never holds up the calls.
         await headset?.configure(loaded.headsets);
         const headsetStarted = headset?.start().catch((err: unknown) => {
@@ -397,6 +438,8 @@ export function createCore(options: CoreOptions): Core {
     stop() {
       stopping ??= (async () => {
         await calls.endAll(timing.stopTimeoutMs);
+        // After the calls ended, so API clients heard ConnectionCleared for each.
+        await cti.stop();
         // The LEDs go off and the devices close, but a stuck write must not hold up the exit.
         if (headset) await settleWithin(headset.stop(), timing.stopTimeoutMs, clock);
         await accounts.stop();

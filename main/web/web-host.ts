@@ -3,7 +3,7 @@
 // tests drive the real renderer, how `npm start` runs where Electron cannot be installed, and a
 // thin-client mode. Only loopback: the token in the URL, the Host header (DNS rebinding) and the
 // Origin header (other web pages) are all checked before a socket is accepted.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdir, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -25,6 +25,7 @@ import type { HistoryStore } from '../core/history/history-store.ts';
 import type { EventSink, Logger } from '../core/ports.ts';
 import { systemClock } from '../core/ports.ts';
 import { settleWithin } from '../core/time-bounds.ts';
+import { sameSecret } from '../core/cti/api-guard.ts';
 import { createSettingsFile } from '../host/atomic-file.ts';
 import { createConsoleLogger } from '../host/console-logger.ts';
 import { defaultRendererDir, packageVersion } from '../host/package-paths.ts';
@@ -89,13 +90,6 @@ export async function ensurePrivateDir(dir: string, logger: Logger): Promise<voi
   await mkdir(dir, { recursive: true, mode: 0o700 });
   if (process.platform === 'win32') return;
   if (((await stat(dir)).mode & 0o077) !== 0) logger.warn(`web host: data folder ${dir} is open to other users; its files stay owner-only`);
-}
-
-/** Compares secrets in constant time; hashing first makes the lengths equal. */
-function sameSecret(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b) && given.length === expected.length;
 }
 
 /** The raw path of a request target, without query; never normalised, so '..' stays visible. */

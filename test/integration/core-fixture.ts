@@ -22,6 +22,8 @@ import type { Core } from '../../main/core/core.ts';
 import { createDispatcher, type Dispatch } from '../../main/core/dispatch.ts';
 import type { EventSink, Logger, SecretStore, SettingsFile } from '../../main/core/ports.ts';
 import type { CoreTiming } from '../../main/core/timing.ts';
+import type { HistoryStore } from '../../main/core/history/history-store.ts';
+import type { ApiLimits } from '../../main/core/cti/api-server.ts';
 import { FakeMediaEngine, type FakeMediaEngineOptions } from '../support/fake-media-engine.ts';
 import { pollUntil } from '../support/process.ts';
 import { settingsWith, TEST_ACCOUNT_ID } from '../unit/core/support/fakes.ts';
@@ -125,6 +127,10 @@ export interface StartCoreOptions {
   attachMedia?: boolean;
   /** Shorter time bounds, e.g. keep-alives every few hundred milliseconds. */
   timing?: Partial<CoreTiming>;
+  /** Call history and contacts (a SQLite file); none when absent. */
+  history?: HistoryStore;
+  /** The local API's limits. */
+  apiLimits?: Partial<ApiLimits>;
 }
 
 export async function startCore(options: StartCoreOptions = {}): Promise<CoreFixture> {
@@ -169,6 +175,8 @@ export async function startCore(options: StartCoreOptions = {}): Promise<CoreFix
     logger,
     mediaTimeoutMs: 5000,
     ...(options.timing ? { timing: options.timing } : {}),
+    ...(options.history ? { history: options.history } : {}),
+    ...(options.apiLimits ? { apiLimits: options.apiLimits } : {}),
   });
   const dispatch: Dispatch = createDispatcher(core.handlers, { logger });
 

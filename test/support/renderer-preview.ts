@@ -99,6 +99,7 @@ function appState(patch: Partial<AppState>): AppState {
     screenPops: [],
     historyMovedAside: null,
     dialRequests: [],
+    api: { state: 'listening', port: 7853, error: null },
     ...patch,
   };
 }
@@ -251,6 +252,18 @@ const scenarios: Scenario[] = [
       await page.getByTestId('settings-dial-format').selectOption('national');
       await page.getByTestId('settings-click-to-dial').scrollIntoViewIfNeeded();
       await page.getByTestId('settings-link-handler').first().waitFor();
+    },
+  },
+  {
+    name: 'api-settings',
+    state: appState({}),
+    viewport: { width: 460, height: 900 },
+    prepare: async (page) => {
+      await page.getByTestId('settings-button').click();
+      await page.getByTestId('settings-api-enabled').check();
+      await page.getByTestId('settings-api-origins').fill('https://crm.example.com');
+      await page.getByTestId('settings-api-token-show').click();
+      await page.getByTestId('settings-api').scrollIntoViewIfNeeded();
     },
   },
   {
@@ -713,6 +726,7 @@ function installFakeBridge(input: FakeInput): void {
         systemSettingsOpened: false,
       }),
     'dial:dismiss': () => ok(null),
+    'api:token': () => ok({ token: 'q3JtY5Xn0wHf2b8LkVs7aGz1UcRe9DpTmIoNyKhW4E6' }),
     'app:getState': () => ok(state),
     'settings:get': () => ok(state.settings),
     'settings:save': (args) =>

@@ -1,6 +1,9 @@
 import type { AccountSettings, Settings } from '../../../preload/contract.ts';
 import { DEFAULT_DIAL_PLAN } from '../numbers/dial-plan.ts';
 
+/** Where the local CTI API listens unless the settings say otherwise. */
+export const DEFAULT_API_PORT = 7853;
+
 /** What a first start (or an unreadable settings file) gives: no account, system defaults. */
 export function defaultSettings(): Settings {
   return {
@@ -13,6 +16,7 @@ export function defaultSettings(): Settings {
     history: { retentionDays: 0 },
     screenPop: { crmUrlTemplate: '', crmAutoOpen: 'off' },
     clickToDial: { confirm: 'international', shortcut: 'CommandOrControl+Alt+Shift+D' },
+    api: { enabled: false, port: DEFAULT_API_PORT, allowedOrigins: [] },
   };
 }
 

@@ -5,6 +5,7 @@ import type { SettingsView } from '../../../preload/contract.ts';
 import { AppError, messageOf } from '../errors.ts';
 import type { Logger, SecretStore, SettingsFile } from '../ports.ts';
 import { parseAccelerator } from '../cti/accelerator.ts';
+import { normalizeOrigin } from '../cti/api-guard.ts';
 import { defaultSettings } from './settings-defaults.ts';
 import { FIRST_ACCOUNT_ID, upgradeSettings } from './settings-upgrade.ts';
 import { validateSettings } from './settings-validation.ts';
@@ -37,6 +38,8 @@ function normalized(settings: Settings): Settings {
     screenPop: { ...settings.screenPop, crmUrlTemplate: settings.screenPop.crmUrlTemplate.trim() },
     // A shortcut is kept in Electron's own spelling, so the host registers what the user sees.
     clickToDial: { ...settings.clickToDial, shortcut: parseAccelerator(settings.clickToDial.shortcut.trim()) ?? settings.clickToDial.shortcut.trim() },
+    // Origins as browsers send them (lower case, no trailing slash), so the check is an equality.
+    api: { ...settings.api, allowedOrigins: settings.api.allowedOrigins.map((o) => normalizeOrigin(o.trim()) ?? o.trim()) },
   };
 }
 

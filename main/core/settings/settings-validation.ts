@@ -6,6 +6,7 @@ import type { AccountSettings, IceServer, Settings, SettingsFieldError } from '.
 import { isKnownCountry } from '../numbers/phone-number.ts';
 import { templateProblem } from '../cti/templates.ts';
 import { parseAccelerator } from '../cti/accelerator.ts';
+import { normalizeOrigin } from '../cti/api-guard.ts';
 import { parseDialTarget } from '../sip/dial-target.ts';
 import { hasHiddenCharacters } from '../plain-text.ts';
 
@@ -116,5 +117,8 @@ export function validateSettings(settings: Settings): FieldErrors {
   }
   const shortcut = settings.clickToDial.shortcut.trim();
   if (shortcut !== '' && parseAccelerator(shortcut) === null) errors['clickToDial.shortcut'] = 'invalid-shortcut' satisfies SettingsFieldError;
+  settings.api.allowedOrigins.forEach((origin, i) => {
+    if (normalizeOrigin(origin.trim()) === null) errors[`api.allowedOrigins.${i}`] = 'invalid-origin' satisfies SettingsFieldError;
+  });
   return errors;
 }

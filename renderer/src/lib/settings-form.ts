@@ -58,6 +58,11 @@ export interface SettingsFormValues {
   clickToDialConfirm: ClickToDialSettings['confirm'];
   /** An Electron accelerator, recorded from a key press; '' for none. */
   dialShortcut: string;
+  apiEnabled: boolean;
+  /** Digits, as typed. */
+  apiPort: string;
+  /** One origin per line. */
+  apiOrigins: string;
 }
 
 /** The retention periods offered in the select, in days; 0 keeps every call. */
@@ -89,6 +94,9 @@ export const FIELD_PATHS = {
   crmAutoOpen: 'screenPop.crmAutoOpen',
   clickToDialConfirm: 'clickToDial.confirm',
   dialShortcut: 'clickToDial.shortcut',
+  apiEnabled: 'api.enabled',
+  apiPort: 'api.port',
+  apiOrigins: 'api.allowedOrigins',
 } as const satisfies Partial<Record<keyof SettingsFormValues, string>>;
 
 /** An account's fields the form shows, by their key in the account's settings. */
@@ -232,12 +240,30 @@ export function formFromSettings(view: SettingsView): SettingsFormValues {
     crmAutoOpen: view.screenPop.crmAutoOpen,
     clickToDialConfirm: view.clickToDial.confirm,
     dialShortcut: view.clickToDial.shortcut,
+    apiEnabled: view.api.enabled,
+    apiPort: String(view.api.port),
+    apiOrigins: view.api.allowedOrigins.join('\n'),
   };
 }
 
 function retentionFields(days: number): Pick<SettingsFormValues, 'retentionChoice' | 'retentionCustom'> {
   const choice = (RETENTION_CHOICES as readonly string[]).includes(String(days)) ? String(days) : 'custom';
   return { retentionChoice: choice, retentionCustom: choice === 'custom' ? String(days) : '' };
+}
+
+/** The API port the form says (1024 to 65535), or null when the text is not one. */
+export function apiPort(text: string): number | null {
+  if (!/^\d{4,5}$/.test(text.trim())) return null;
+  const port = Number(text.trim());
+  return port >= 1024 && port <= 65_535 ? port : null;
+}
+
+/** Non-empty trimmed lines. */
+export function linesOf(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
 }
 
 /** The longest extension the form says (0 to 10 digits), or null when the text is not one. */
@@ -263,6 +289,8 @@ export function localFieldErrors(form: SettingsFormValues): Record<string, strin
   if (retentionDays(form) === null) errors[FIELD_PATHS.retentionChoice] = 'invalid-days';
   if (!/^[0-9*#]{0,4}$/.test(form.outsideLinePrefix.trim())) errors[FIELD_PATHS.outsideLinePrefix] = 'invalid-prefix';
   if (extensionDigits(form.maxExtensionDigits) === null) errors[FIELD_PATHS.maxExtensionDigits] = 'invalid-digits';
+  if (apiPort(form.apiPort) === null) errors[FIELD_PATHS.apiPort] = 'invalid-port';
+  if (linesOf(form.apiOrigins).length > 16) errors[FIELD_PATHS.apiOrigins] = 'too-many';
   if (form.ringDeviceIds.length === 0) errors[FIELD_PATHS.ringDeviceIds] = 'no-ring-output';
   form.accounts.forEach((a, i) => {
     if (a.forwardMode === 'no-answer' && forwardSeconds(a.forwardNoAnswerS) === null) {
@@ -330,6 +358,11 @@ export function settingsFromForm(
     history: { retentionDays: retentionDays(form) ?? previous.history.retentionDays },
     screenPop: { crmUrlTemplate: form.crmUrlTemplate.trim(), crmAutoOpen: form.crmAutoOpen },
     clickToDial: { confirm: form.clickToDialConfirm, shortcut: form.dialShortcut.trim() },
+    api: {
+      enabled: form.apiEnabled,
+      port: apiPort(form.apiPort) ?? previous.api.port,
+      allowedOrigins: linesOf(form.apiOrigins),
+    },
   };
   return { settings, passwords };
 }

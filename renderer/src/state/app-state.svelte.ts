@@ -10,6 +10,7 @@ import { HeadsetsState } from './headsets-state.svelte.ts';
 import { HistoryState } from './history-state.svelte.ts';
 import { ScreenPopsState } from './screen-pops-state.svelte.ts';
 import { DesktopState, DialRequestsState } from './click-to-dial-state.svelte.ts';
+import { ApiState } from './integrations-state.svelte.ts';
 
 /** Every account's registration, as main reports it, and the commands the user gives them. */
 export class AccountsState {
@@ -313,6 +314,7 @@ export class AppStore {
   readonly screenPops: ScreenPopsState;
   readonly dialRequests: DialRequestsState;
   readonly desktop: DesktopState;
+  readonly api: ApiState;
   readonly i18n: I18n;
   readonly #api: RendererApi;
   readonly #notices: NoticeMemory;
@@ -330,6 +332,7 @@ export class AppStore {
     this.screenPops = new ScreenPopsState(api);
     this.dialRequests = new DialRequestsState(api);
     this.desktop = new DesktopState(api);
+    this.api = new ApiState(api);
     this.#notices = notices;
     this.connection = api.connection;
     this.i18n = new I18n(() => ({
@@ -346,6 +349,7 @@ export class AppStore {
     });
     api.on('calls:screenPop', (p) => { this.screenPops.set(p); });
     api.on('dial:requestsChanged', (r) => { this.dialRequests.replace(r); });
+    api.on('api:changed', (s) => { this.api.status = s; });
     api.on('history:changed', (h) => { this.history.setSummary(h); });
     api.on('contacts:importProgress', (e) => { this.contacts.import.onProgress(e); });
     api.on('headsets:changed', (h) => { this.headsets.replace(h); });
@@ -375,6 +379,7 @@ export class AppStore {
     this.screenPops.keep(state.calls);
     this.history.setSummary(state.history);
     this.dialRequests.replace(state.dialRequests);
+    this.api.status = state.api;
     const aside = state.historyMovedAside;
     this.historyMovedAside = aside !== null && !this.#notices.seen(`history-moved:${aside}`) ? aside : null;
     this.loadError = null;

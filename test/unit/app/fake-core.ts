@@ -153,6 +153,10 @@ export function createFakeCore(options: CoreOptions): FakeCore {
       record('headsets:supportBundle', args, sender);
       throw new AppError('no-such-device', `no headset ${args.id}`);
     },
+    'api:token': async (args, sender) => {
+      record('api:token', args, sender);
+      return { token: 'fake-token' };
+    },
     'dial:confirm': answersCall('dial:confirm'),
     'dial:dismiss': async (args, sender) => {
       record('dial:dismiss', args, sender);
@@ -200,6 +204,7 @@ export function createFakeCore(options: CoreOptions): FakeCore {
         screenPops: [],
         historyMovedAside: null,
         dialRequests: [],
+        api: { state: 'off', port: null, error: null },
       };
     },
     start() {

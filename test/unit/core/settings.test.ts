@@ -58,6 +58,7 @@ describe('defaults', () => {
       history: { retentionDays: 0 },
       screenPop: { crmUrlTemplate: '', crmAutoOpen: 'off' },
       clickToDial: { confirm: 'international', shortcut: 'CommandOrControl+Alt+Shift+D' },
+      api: { enabled: false, port: 7853, allowedOrigins: [] },
     });
     expect(Settings.safeParse(defaultSettings()).success).toBe(true);
   });
@@ -252,6 +253,23 @@ describe('validation', () => {
     const { s } = store();
     await s.save({ ...base, clickToDial: { confirm: 'never', shortcut: ' cmdorctrl+shift+d ' } });
     expect(s.settings.clickToDial).toEqual({ confirm: 'never', shortcut: 'CommandOrControl+Shift+D' });
+  });
+
+  it('web pages allowed to use the local API: https origins (http only on this machine), kept as browsers send them', async () => {
+    const base = settingsWith({});
+    const api = (allowedOrigins: string[]) => ({ ...base, api: { enabled: true, port: 7853, allowedOrigins } });
+    expect(validateSettings(api(['https://crm.example.com', 'http://localhost:3000', 'HTTPS://CRM.Example.com:8443']))).toEqual({});
+    expect(validateSettings(api(['http://crm.example.com', 'https://crm.example.com/path', 'crm.example.com', 'null', 'https://u:p@crm.example.com', '*']))).toEqual({
+      'api.allowedOrigins.0': 'invalid-origin',
+      'api.allowedOrigins.1': 'invalid-origin',
+      'api.allowedOrigins.2': 'invalid-origin',
+      'api.allowedOrigins.3': 'invalid-origin',
+      'api.allowedOrigins.4': 'invalid-origin',
+      'api.allowedOrigins.5': 'invalid-origin',
+    });
+    const { s } = store();
+    await s.save(api([' HTTPS://CRM.Example.com:8443 ']));
+    expect(s.settings.api.allowedOrigins).toEqual(['https://crm.example.com:8443']);
   });
 
   it('save trims what was typed around addresses', async () => {

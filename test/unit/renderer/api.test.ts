@@ -47,6 +47,7 @@ const appState: AppState = {
   screenPops: [],
   historyMovedAside: null,
   dialRequests: [],
+  api: { state: 'off', port: null, error: null },
 };
 
 describe('WebApi', () => {
