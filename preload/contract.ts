@@ -62,6 +62,10 @@ export const SettingsFieldError = z.enum([
   'invalid-number', // a forwarding target or voicemail number that cannot be dialled
   'invalid-shortcut', // not a key with at least one modifier, as Electron accelerators write it
   'invalid-origin', // not https://host[:port] (or http:// on this machine), without a path
+  'invalid-webhook-url', // not an http(s) URL once filled in, or an unknown placeholder
+  'invalid-webhook-body', // not JSON once filled in, a placeholder outside a string, or an unknown one
+  'duplicate-webhook', // two webhooks with the same id
+  'no-such-webhook', // a secret for a webhook the settings do not have
 ]);
 export type SettingsFieldError = z.infer<typeof SettingsFieldError>;
 
@@ -237,6 +241,35 @@ export const ApiSettings = z.object({
 });
 export type ApiSettings = z.infer<typeof ApiSettings>;
 
+/** Call events as the local API and webhooks name them (in the spirit of CSTA, ECMA-269). */
+export const CallEventType = z.enum(['Originated', 'Delivered', 'Established', 'Held', 'Retrieved', 'Transferred', 'ConnectionCleared', 'Failed']);
+export type CallEventType = z.infer<typeof CallEventType>;
+
+/** A webhook's id in settings, its secret's key and its deliveries: short, stable, chosen when it is added. */
+export const WebhookId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/);
+export type WebhookId = z.infer<typeof WebhookId>;
+
+/**
+ * A URL that call events are POSTed to, from a queue that survives restarts. The signing secret
+ * is never part of it: it lives in the SecretStore (see settings:save `webhookSecrets`).
+ */
+export const WebhookSettings = z.object({
+  id: WebhookId,
+  /** What the user calls it ("Ticket system"); '' shows the URL's host. */
+  label: z.string().max(64),
+  enabled: z.boolean(),
+  /** An http(s) URL; {placeholders} are filled URL-encoded (see main/core/cti/templates.ts). */
+  url: z.string().max(2048),
+  /** The events sent; an empty list sends every one. */
+  events: z.array(CallEventType).max(8),
+  /** '' sends the event as JSON; otherwise a JSON text with {placeholders} inside strings. */
+  bodyTemplate: z.string().max(8192),
+});
+export type WebhookSettings = z.infer<typeof WebhookSettings>;
+
+/** At most this many webhooks. */
+export const MAX_WEBHOOKS = 8;
+
 /** At most this many accounts are registered at once. */
 export const MAX_ACCOUNTS = 8;
 
@@ -252,11 +285,12 @@ export const Settings = z.object({
   screenPop: ScreenPopSettings,
   clickToDial: ClickToDialSettings,
   api: ApiSettings,
+  webhooks: z.array(WebhookSettings).max(MAX_WEBHOOKS),
 });
 export type Settings = z.infer<typeof Settings>;
 
-/** What the renderer sees of the settings: never a password, only which accounts have one stored. */
-export const SettingsView = Settings.extend({ passwordsStored: z.array(AccountId) });
+/** What the renderer sees of the settings: never a password or a secret, only which ones are stored. */
+export const SettingsView = Settings.extend({ passwordsStored: z.array(AccountId), webhookSecretsStored: z.array(WebhookId) });
 export type SettingsView = z.infer<typeof SettingsView>;
 
 export const RegistrationState = z.enum([
@@ -667,6 +701,26 @@ export const ApiStatus = z.object({
 });
 export type ApiStatus = z.infer<typeof ApiStatus>;
 
+/** One delivery of one event to one webhook, as the delivery log shows it. */
+export const WebhookDelivery = z.object({
+  id: z.number().int(),
+  hookId: WebhookId,
+  /** A call event's type, or 'Test' for the settings page's test delivery. */
+  eventType: z.string().max(32),
+  callId: z.string().max(64),
+  createdAt: z.number(),
+  /** pending: waiting or retrying (nextAt); delivered: the receiver answered 2xx; failed: given up; dropped: the webhook was removed. */
+  state: z.enum(['pending', 'delivered', 'failed', 'dropped']),
+  attempts: z.number().int(),
+  nextAt: z.number().nullable(),
+  /** The receiver's last HTTP status; null when it never answered. */
+  lastStatus: z.number().int().nullable(),
+  /** Why the last attempt failed ('HTTP 500', 'timeout', 'connection refused'); null after success. */
+  lastError: z.string().max(500).nullable(),
+  finishedAt: z.number().nullable(),
+});
+export type WebhookDelivery = z.infer<typeof WebhookDelivery>;
+
 // ---------------------------------------------------------------------------------------------
 // USB headsets and desk phones (the device page in settings).
 
@@ -813,7 +867,12 @@ export const commands = {
    * per-field reasons.
    */
   'settings:save': {
-    args: z.object({ settings: Settings, passwords: z.record(AccountId, z.string().max(1024).nullable()).optional() }),
+    args: z.object({
+      settings: Settings,
+      passwords: z.record(AccountId, z.string().max(1024).nullable()).optional(),
+      /** Per webhook id, as `passwords`: the HMAC-SHA256 key its deliveries are signed with. */
+      webhookSecrets: z.record(WebhookId, z.string().max(256).nullable()).optional(),
+    }),
     result: SettingsView,
   },
 
@@ -891,6 +950,15 @@ export const commands = {
    * working at once). The first call makes one.
    */
   'api:token': { args: z.object({ regenerate: z.boolean() }), result: z.object({ token: z.string().max(256) }) },
+  /** The webhooks' recent deliveries (newest first), and how many wait per webhook. */
+  'webhooks:log': {
+    args: z.object({ hookId: WebhookId.nullable(), limit: z.number().int().min(1).max(500) }),
+    result: z.object({ deliveries: z.array(WebhookDelivery), pending: z.record(WebhookId, z.number().int()) }),
+  },
+  /** Sends a test delivery to one webhook, through the queue like any event. */
+  'webhooks:test': { args: z.object({ hookId: WebhookId }), result: z.null() },
+  /** Tries a webhook's waiting delivery now instead of at its next retry. */
+  'webhooks:retry': { args: z.object({ hookId: WebhookId }), result: z.null() },
   /** Who opens tel:, sip:, sips: and callto: links, and whether the dial shortcut is registered. */
   'desktop:status': { args: z.void(), result: DesktopStatus },
   /** Makes Hookswitch the program for one kind of link (where the system lets it). */
@@ -963,6 +1031,8 @@ export const events = {
   'dial:requestsChanged': z.array(DialRequest),
   /** The local API started, stopped or failed. */
   'api:changed': ApiStatus,
+  /** A webhook delivery was queued, made or given up: open delivery logs refresh. */
+  'webhooks:changed': z.object({ revision: z.number().int() }),
   'contacts:importProgress': z.object({ importId: z.string().max(64), done: z.number().int(), total: z.number().int() }),
   /** A telephony input report from an open device (the device page's live view). */
   'headsets:input': HeadsetInputEvent,

@@ -3,6 +3,7 @@
 import type { AppState, DialRequest, Handlers } from '../../preload/contract.ts';
 import type { DialForm, DialSource } from './cti/dial-requests.ts';
 import type { ApiLimits } from './cti/api-server.ts';
+import type { WebhookTiming } from './cti/webhooks.ts';
 import type { HidTransport } from './hid/hid-transport.ts';
 import type { ImportParser } from './history/contact-imports.ts';
 import type { HistoryStore } from './history/history-store.ts';
@@ -39,6 +40,8 @@ export interface CoreOptions {
   desktop?: Desktop;
   /** The local API's limits; tests and benchmarks change them. */
   apiLimits?: Partial<ApiLimits>;
+  /** Webhook retry and give-up times; tests shrink them. */
+  webhookTiming?: Partial<WebhookTiming>;
 }
 
 export interface Core {

@@ -18,6 +18,8 @@ import { apiCallOf, CallEvents, type CallFacts } from './cti/call-events.ts';
 import { runCommand } from './cti/cti-commands.ts';
 import { CtiService } from './cti/cti-service.ts';
 import { openApiDocument } from './cti/openapi.ts';
+import { MemoryDeliveryQueue } from './cti/memory-delivery-queue.ts';
+import { Webhooks } from './cti/webhooks.ts';
 import { randomUUID } from 'node:crypto';
 import { SettingsStore } from './settings/settings-store.ts';
 import { Accounts } from './sip/accounts.ts';
@@ -214,8 +216,27 @@ export function createCore(options: CoreOptions): Core {
     },
     ...(options.apiLimits ? { limits: options.apiLimits } : {}),
   });
+  // Without a history database the queue lives in memory: deliveries go on, a restart loses the rest.
+  const memoryQueue = new MemoryDeliveryQueue();
+  let webhookRevision = 0;
+  const webhooks = new Webhooks({
+    clock,
+    logger,
+    random,
+    settings: () => settings.settings.webhooks,
+    secret: (hookId) => settings.webhookSecret(hookId),
+    queue: () => history.openedStore() ?? memoryQueue,
+    newId: () => randomUUID(),
+    version: options.version,
+    onChange: () => {
+      webhookRevision += 1;
+      publish('webhooks:changed', { revision: webhookRevision });
+    },
+    ...(options.webhookTiming ? { timing: options.webhookTiming } : {}),
+  });
   const callEvents = new CallEvents(facts, clock, randomUUID, (event) => {
     cti.event(event);
+    webhooks.event(event);
   });
   const deliverCalls = (list: Call[]): void => {
     publish('calls:changed', list);
@@ -270,13 +291,14 @@ export function createCore(options: CoreOptions): Core {
   const handlers: Handlers = {
     'app:getState': () => Promise.resolve(getState()),
     'settings:get': () => Promise.resolve(settings.view()),
-    'settings:save': async ({ settings: next, passwords }) => {
-      const view = await settings.save(next, passwords);
+    'settings:save': async ({ settings: next, passwords, webhookSecrets }) => {
+      const view = await settings.save(next, passwords, webhookSecrets);
       publish('settings:changed', view);
       await headset?.configure(settings.settings.headsets);
       history.settingsChanged();
       desktop.apply();
       await cti.apply();
+      webhooks.settingsChanged();
       if (stopping === null) await accounts.apply(settings.settings.accounts, 'if-changed');
       return view;
     },
@@ -384,6 +406,20 @@ export function createCore(options: CoreOptions): Core {
         return null;
       }),
     'api:token': async ({ regenerate }) => ({ token: await cti.token(regenerate) }),
+    'webhooks:log': async ({ hookId, limit }) => {
+      const { deliveries, pending } = await webhooks.log(hookId, limit);
+      // The URL and body stay in main: they may carry what the templates put in them.
+      return { deliveries: deliveries.map(({ eventId: _e, url: _u, body: _b, ...rest }) => rest), pending };
+    },
+    'webhooks:test': async ({ hookId }) => {
+      if (!settings.settings.webhooks.some((h) => h.id === hookId)) throw new AppError('invalid-argument', `no webhook ${hookId}`);
+      await webhooks.test(hookId);
+      return null;
+    },
+    'webhooks:retry': async ({ hookId }) => {
+      await webhooks.retry(hookId);
+      return null;
+    },
     'desktop:status': () => desktop.status(),
     'desktop:makeDefaultHandler': ({ scheme }) => desktop.makeDefault(scheme),
     'dial:confirm': ({ requestId, accountId }) => settled(() => dialRequests.confirm(requestId, accountId)),
@@ -421,6 +457,10 @@ export function createCore(options: CoreOptions): Core {
         const loaded = await settings.load();
         // The history opens before the account registers, so the first call is recorded.
         await history.start();
+        if (settings.settings.webhooks.length > 0 && history.openedStore() === null) {
+          logger.warn('webhooks: no history database; deliveries wait in memory and a restart loses them');
+        }
+        webhooks.start();
         await cti.apply();
         // Headsets open alongside the account; one that fails to open never holds up the calls.
         await headset?.configure(loaded.headsets);
@@ -440,6 +480,8 @@ export function createCore(options: CoreOptions): Core {
         await calls.endAll(timing.stopTimeoutMs);
         // After the calls ended, so API clients heard ConnectionCleared for each.
         await cti.stop();
+        // Deliveries in flight finish (bounded); what waits stays queued for the next start.
+        await settleWithin(webhooks.stop(), timing.stopTimeoutMs, clock);
         // The LEDs go off and the devices close, but a stuck write must not hold up the exit.
         if (headset) await settleWithin(headset.stop(), timing.stopTimeoutMs, clock);
         await accounts.stop();

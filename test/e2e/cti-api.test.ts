@@ -1,7 +1,10 @@
 // A CRM drives Hookswitch through the local API, end to end: the user switches the API on in the
 // settings and copies the token; an HTTP MakeCall becomes a real call through Kamailio to Grace's
 // browser phone, with audio both ways (getStats), shown in Hookswitch's window; the CRM's
-// WebSocket hears Originated, Delivered, Established and ConnectionCleared, in that order.
+// WebSocket hears Originated, Delivered, Established and ConnectionCleared, in that order. A
+// webhook set up in the settings receives the same events, signed, and its log says so.
+import { createHmac } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { CtiEvent, WsFrame } from '../../main/core/cti/api-schema.ts';
@@ -83,5 +86,63 @@ describe('the local CTI API', () => {
     expect(ours.every((e) => e.local === '1001' && e.remote.number === '1002')).toBe(true);
     expect(ours.at(-1)?.cause?.reason).toBe('remote-hangup');
     expect(host.core.getState().api.state).toBe('listening');
+  });
+
+  it('a webhook set up in the settings receives a call\'s events, signed, and its log shows them delivered', async () => {
+    if (!stack || !grace) throw new Error('the stack did not start');
+    const { app } = stack;
+    const callee = grace;
+    const received: { type: string; signature: string; expected: string }[] = [];
+    let secret = '';
+    const receiver: Server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        const timestamp = String(req.headers['x-hookswitch-timestamp'] ?? '');
+        received.push({
+          type: (JSON.parse(body) as { type: string }).type,
+          signature: String(req.headers['x-hookswitch-signature'] ?? ''),
+          expected: `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`,
+        });
+        res.writeHead(204);
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const address = receiver.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      await app.getByTestId('settings-button').click();
+      await app.getByTestId('webhook-add').click();
+      const hook = app.getByTestId('webhook').last();
+      await hook.getByTestId('webhook-label').fill('Ticket system');
+      await hook.getByTestId('webhook-url').fill(`http://127.0.0.1:${port}/calls?id={callId}`);
+      await hook.getByTestId('webhook-secret-generate').click();
+      secret = await hook.getByTestId('webhook-secret').inputValue();
+      expect(secret).toMatch(/^[0-9a-f]{64}$/);
+      await app.getByTestId('settings-save').click();
+      await app.getByTestId('settings-saved').waitFor({ timeout: 5000 });
+      await app.getByTestId('settings-close').click();
+
+      await app.getByTestId('dial-input').fill('1002');
+      await app.getByTestId('dial-button').click();
+      await expect.poll(async () => (await callee.call('invites')).length, { timeout: 5000 }).toBe(2);
+      await callee.call('answer');
+      const card = app.locator('[data-testid="call-card"]:not([data-state="ended"])');
+      await expect.poll(() => card.getAttribute('data-state'), { timeout: 8000 }).toBe('established');
+      await card.getByTestId('hangup-button').click();
+      await expect.poll(() => received.map((r) => r.type), { timeout: 8000 }).toEqual(['Originated', 'Delivered', 'Established', 'ConnectionCleared']);
+      expect(received.every((r) => r.signature === r.expected)).toBe(true);
+
+      await app.getByTestId('settings-button').click();
+      const log = app.getByTestId('webhook').last().getByTestId('webhook-delivery');
+      await expect.poll(() => log.count(), { timeout: 5000 }).toBe(4);
+      expect(await log.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-state')))).toEqual(Array(4).fill('delivered'));
+      await app.getByTestId('settings-close').click();
+    } finally {
+      receiver.closeAllConnections();
+      await new Promise<void>((resolve) => receiver.close(() => { resolve(); }));
+    }
   });
 });

@@ -24,6 +24,7 @@ import type { EventSink, Logger, SecretStore, SettingsFile } from '../../main/co
 import type { CoreTiming } from '../../main/core/timing.ts';
 import type { HistoryStore } from '../../main/core/history/history-store.ts';
 import type { ApiLimits } from '../../main/core/cti/api-server.ts';
+import type { WebhookTiming } from '../../main/core/cti/webhooks.ts';
 import { FakeMediaEngine, type FakeMediaEngineOptions } from '../support/fake-media-engine.ts';
 import { pollUntil } from '../support/process.ts';
 import { settingsWith, TEST_ACCOUNT_ID } from '../unit/core/support/fakes.ts';
@@ -131,6 +132,11 @@ export interface StartCoreOptions {
   history?: HistoryStore;
   /** The local API's limits. */
   apiLimits?: Partial<ApiLimits>;
+  /** Webhook retry times. */
+  webhookTiming?: Partial<WebhookTiming>;
+  /** The settings file and secret store: pass the previous run's to start the core again with them. */
+  settingsFile?: MemorySettingsFile;
+  secrets?: MemorySecretStore;
 }
 
 export async function startCore(options: StartCoreOptions = {}): Promise<CoreFixture> {
@@ -169,14 +175,15 @@ export async function startCore(options: StartCoreOptions = {}): Promise<CoreFix
     host: 'web',
     version: '0.0.0-test',
     systemLocale: 'en-US',
-    settingsFile: new MemorySettingsFile(),
-    secrets: new MemorySecretStore(),
+    settingsFile: options.settingsFile ?? new MemorySettingsFile(),
+    secrets: options.secrets ?? new MemorySecretStore(),
     events: sink,
     logger,
     mediaTimeoutMs: 5000,
     ...(options.timing ? { timing: options.timing } : {}),
     ...(options.history ? { history: options.history } : {}),
     ...(options.apiLimits ? { apiLimits: options.apiLimits } : {}),
+    ...(options.webhookTiming ? { webhookTiming: options.webhookTiming } : {}),
   });
   const dispatch: Dispatch = createDispatcher(core.handlers, { logger });
 

@@ -38,7 +38,7 @@ export function makeAccount(patch: Partial<AccountSettings> = {}): AccountSettin
 
 /** The settings view with the given accounts (none by default) and patches. */
 export function makeSettingsView(patch: Partial<SettingsView> = {}): SettingsView {
-  return { ...defaultSettings(), passwordsStored: [], ...patch };
+  return { ...defaultSettings(), passwordsStored: [], webhookSecretsStored: [], ...patch };
 }
 
 export function makeAccountStatus(patch: Partial<AccountStatus> = {}): AccountStatus {

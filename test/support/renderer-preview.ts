@@ -255,6 +255,24 @@ const scenarios: Scenario[] = [
     },
   },
   {
+    name: 'webhooks-settings',
+    state: appState({
+      settings: {
+        ...settings(),
+        webhooks: [
+          { id: 'tickets', label: 'Ticket system', enabled: true, url: 'https://tickets.example.com/hooks/calls?call={callId}', events: ['Delivered', 'Established', 'ConnectionCleared'], bodyTemplate: '' },
+        ],
+        webhookSecretsStored: ['tickets'],
+      },
+    }),
+    viewport: { width: 460, height: 1100 },
+    prepare: async (page) => {
+      await page.getByTestId('settings-button').click();
+      await page.getByTestId('settings-webhooks').scrollIntoViewIfNeeded();
+      await page.waitForTimeout(500);
+    },
+  },
+  {
     name: 'api-settings',
     state: appState({}),
     viewport: { width: 460, height: 900 },
@@ -727,6 +745,16 @@ function installFakeBridge(input: FakeInput): void {
       }),
     'dial:dismiss': () => ok(null),
     'api:token': () => ok({ token: 'q3JtY5Xn0wHf2b8LkVs7aGz1UcRe9DpTmIoNyKhW4E6' }),
+    'webhooks:log': () =>
+      ok({
+        deliveries: [
+          { id: 5, hookId: 'tickets', eventType: 'Established', callId: 'c9', createdAt: Date.now() - 4000, state: 'pending', attempts: 3, nextAt: Date.now() + 8000, lastStatus: 503, lastError: 'HTTP 503', finishedAt: null },
+          { id: 4, hookId: 'tickets', eventType: 'Delivered', callId: 'c9', createdAt: Date.now() - 9000, state: 'delivered', attempts: 2, nextAt: null, lastStatus: 200, lastError: null, finishedAt: Date.now() - 3000 },
+          { id: 3, hookId: 'tickets', eventType: 'ConnectionCleared', callId: 'c8', createdAt: Date.now() - 600_000, state: 'delivered', attempts: 1, nextAt: null, lastStatus: 204, lastError: null, finishedAt: Date.now() - 600_000 },
+          { id: 2, hookId: 'tickets', eventType: 'Test', callId: '', createdAt: Date.now() - 900_000, state: 'failed', attempts: 12, nextAt: null, lastStatus: null, lastError: 'connection refused', finishedAt: Date.now() - 800_000 },
+        ],
+        pending: { tickets: 2 },
+      }),
     'app:getState': () => ok(state),
     'settings:get': () => ok(state.settings),
     'settings:save': (args) =>

@@ -4,7 +4,7 @@
 // SendDtmf, SetMute, GetCalls. The OpenAPI document (openapi.ts) is built from these schemas, so
 // the document and the checks can never disagree.
 import { z } from 'zod';
-import { AccountId, CallDirection, CallEndReason, CallState, ErrorCode } from '../../../preload/contract.ts';
+import { AccountId, CallDirection, CallEndReason, CallEventType, CallState, ErrorCode } from '../../../preload/contract.ts';
 
 export const API_VERSION = 1;
 
@@ -52,8 +52,7 @@ export const ApiCall = z
   });
 export type ApiCall = z.infer<typeof ApiCall>;
 
-export const CTI_EVENT_TYPES = ['Originated', 'Delivered', 'Established', 'Held', 'Retrieved', 'Transferred', 'ConnectionCleared', 'Failed'] as const;
-export const CtiEventType = z.enum(CTI_EVENT_TYPES).meta({
+export const CtiEventType = CallEventType.meta({
   description:
     'Originated: an outgoing call was placed. Delivered: it rings (at the far end for an outgoing call, here for an incoming one). ' +
     'Established: answered. Held / Retrieved: put on hold by this side, and back. Transferred: handed over to the transfer target, ' +

@@ -550,4 +550,9 @@ export class HistoryService {
     return this.need();
   }
 
+  /** The opened store, or null when there is none (not configured, or it could not be opened). */
+  openedStore(): HistoryStore | null {
+    return this.stopped ? null : this.opened;
+  }
+
 }

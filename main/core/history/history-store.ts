@@ -2,7 +2,7 @@
 // better-sqlite3 in main/host/history; the core never imports a native module). Numbers arrive
 // here already normalised by the core (main/core/numbers): `e164` for phone numbers, `digits` for
 // every number (all its digits, for "4567 finds +1 555 123 4567" searches).
-import type { CallDirection, CallOutcome, CallRecord, Contact, ContactSummary, HistoryFilter } from '../../../preload/contract.ts';
+import type { CallDirection, CallOutcome, CallRecord, Contact, ContactSummary, HistoryFilter, WebhookDelivery } from '../../../preload/contract.ts';
 
 /** A call record as stored: what CallRecord has minus what the core adds for display. */
 export type StoredCallRecord = Omit<CallRecord, 'numberDisplay' | 'contact'> & {
@@ -94,6 +94,28 @@ export interface HistoryOpenResult {
   closedStale: number;
 }
 
+/** A webhook delivery as queued: the URL and the body are built when the event happens. */
+export interface DeliveryInsert {
+  hookId: string;
+  eventId: string;
+  eventType: string;
+  callId: string;
+  url: string;
+  body: string;
+  createdAt: number;
+}
+
+export type StoredDelivery = WebhookDelivery & { eventId: string; url: string; body: string };
+
+/** The outcome of one attempt: delivered, to be retried at nextAt, or given up (nextAt null). */
+export interface DeliveryAttempt {
+  at: number;
+  delivered: boolean;
+  status: number | null;
+  error: string | null;
+  nextAt: number | null;
+}
+
 export interface HistoryStore {
   /** Opens or creates the database; migrates (after a backup copy); sets a corrupt one aside. */
   open(): Promise<HistoryOpenResult>;
@@ -124,4 +146,20 @@ export interface HistoryStore {
   allContacts(): Promise<Contact[]>;
   /** Every contact, by name, as the CSV the export gives (exportContactsCsv). */
   contactsCsv(): Promise<string>;
+
+  // Webhook deliveries: the durable queue of main/core/cti/webhooks.ts.
+  /**
+   * Queues deliveries in order; returns their ids. A webhook with more than `maxPending` waiting
+   * loses its oldest (marked dropped, kept in the log). Finished deliveries older than a week go.
+   */
+  queueDeliveries(items: readonly DeliveryInsert[], maxPending: number): Promise<number[]>;
+  /** The oldest waiting delivery of each webhook: each webhook's deliveries go out in order, one at a time. */
+  pendingHeads(): Promise<StoredDelivery[]>;
+  recordAttempt(id: number, attempt: DeliveryAttempt): Promise<void>;
+  /** The waiting delivery of a webhook is due now. */
+  retryNow(hookId: string, at: number): Promise<void>;
+  /** Waiting deliveries of webhooks not in `keepHookIds` are dropped; returns how many. */
+  dropDeliveries(keepHookIds: readonly string[], at: number): Promise<number>;
+  /** Newest first; and how many wait per webhook. */
+  deliveryLog(hookId: string | null, limit: number): Promise<{ deliveries: StoredDelivery[]; pending: Record<string, number> }>;
 }

@@ -17,6 +17,7 @@ export function defaultSettings(): Settings {
     screenPop: { crmUrlTemplate: '', crmAutoOpen: 'off' },
     clickToDial: { confirm: 'international', shortcut: 'CommandOrControl+Alt+Shift+D' },
     api: { enabled: false, port: DEFAULT_API_PORT, allowedOrigins: [] },
+    webhooks: [],
   };
 }
 

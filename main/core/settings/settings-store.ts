@@ -1,5 +1,6 @@
 // The settings as main holds them: loaded once from the SettingsFile port, saved after
-// validation. The SIP password never enters the file: it lives in the SecretStore under one key.
+// validation. Secrets (SIP passwords, webhook signing keys) never enter the file: each lives in
+// the SecretStore under its own key, and the view says only which ones are stored.
 import { Settings } from '../../../preload/contract.ts';
 import type { SettingsView } from '../../../preload/contract.ts';
 import { AppError, messageOf } from '../errors.ts';
@@ -14,6 +15,18 @@ import { validateSettings } from './settings-validation.ts';
 export function passwordKey(accountId: string): string {
   return `account.${accountId}.password`;
 }
+/** Where a webhook's signing secret lives in the SecretStore. */
+export function webhookSecretKey(hookId: string): string {
+  return `webhook.${hookId}.secret`;
+}
+
+/** Secrets kept per item of a settings list: an account's password, a webhook's signing key. */
+type SecretKind = 'password' | 'webhook';
+const SECRET_KINDS: Record<SecretKind, { key: (id: string) => string; ids: (s: Settings) => string[]; field: string; missing: string; what: string }> = {
+  password: { key: passwordKey, ids: (s) => s.accounts.map((a) => a.id), field: 'passwords', missing: 'no-such-account', what: 'password' },
+  webhook: { key: webhookSecretKey, ids: (s) => s.webhooks.map((w) => w.id), field: 'webhookSecrets', missing: 'no-such-webhook', what: 'webhook secret' },
+};
+
 /** The one password of a version before several accounts were possible. */
 export const SINGLE_ACCOUNT_PASSWORD_KEY = 'account.password';
 
@@ -40,13 +53,14 @@ function normalized(settings: Settings): Settings {
     clickToDial: { ...settings.clickToDial, shortcut: parseAccelerator(settings.clickToDial.shortcut.trim()) ?? settings.clickToDial.shortcut.trim() },
     // Origins as browsers send them (lower case, no trailing slash), so the check is an equality.
     api: { ...settings.api, allowedOrigins: settings.api.allowedOrigins.map((o) => normalizeOrigin(o.trim()) ?? o.trim()) },
+    webhooks: settings.webhooks.map((w) => ({ ...w, label: w.label.trim(), url: w.url.trim(), bodyTemplate: w.bodyTemplate.trim() })),
   };
 }
 
 export class SettingsStore {
   private current: Settings = defaultSettings();
-  /** Ids of the accounts whose password is stored. */
-  private passwordsStored = new Set<string>();
+  /** Ids of the accounts whose password is stored, and of the webhooks whose secret is. */
+  private stored: Record<SecretKind, Set<string>> = { password: new Set(), webhook: new Set() };
   private readonly file: SettingsFile;
   private readonly secrets: SecretStore;
   private readonly logger: Logger;
@@ -62,16 +76,18 @@ export class SettingsStore {
   }
 
   view(): SettingsView {
-    const stored = this.current.accounts.map((a) => a.id).filter((id) => this.passwordsStored.has(id));
-    return { ...structuredClone(this.current), passwordsStored: stored };
+    const stored = (kind: SecretKind): string[] => SECRET_KINDS[kind].ids(this.current).filter((id) => this.stored[kind].has(id));
+    return { ...structuredClone(this.current), passwordsStored: stored('password'), webhookSecretsStored: stored('webhook') };
   }
 
   /** Reads the file; a file that is not JSON or fails the schema is moved aside, never deleted. */
   async load(): Promise<Settings> {
     this.current = await this.readFile();
-    this.passwordsStored = new Set();
-    for (const account of this.current.accounts) {
-      if ((await this.password(account.id)) !== null) this.passwordsStored.add(account.id);
+    for (const kind of Object.keys(SECRET_KINDS) as SecretKind[]) {
+      this.stored[kind] = new Set();
+      for (const id of SECRET_KINDS[kind].ids(this.current)) {
+        if ((await this.secret(kind, id)) !== null) this.stored[kind].add(id);
+      }
     }
     return this.current;
   }
@@ -122,9 +138,18 @@ export class SettingsStore {
   }
 
   /** An account's stored SIP password, or null. */
-  async password(accountId: string): Promise<string | null> {
+  password(accountId: string): Promise<string | null> {
+    return this.secret('password', accountId);
+  }
+
+  /** A webhook's stored signing secret, or null. */
+  webhookSecret(hookId: string): Promise<string | null> {
+    return this.secret('webhook', hookId);
+  }
+
+  private async secret(kind: SecretKind, id: string): Promise<string | null> {
     try {
-      return await this.secrets.get(passwordKey(accountId));
+      return await this.secrets.get(SECRET_KINDS[kind].key(id));
     } catch (err) {
       this.logger.warn('settings: secret store unavailable', err);
       return null;
@@ -132,36 +157,49 @@ export class SettingsStore {
   }
 
   /**
-   * Validates and writes the settings; per account id in `passwords`, a string stores it (an
-   * empty string clears it), null clears it, an absent id keeps it. The passwords of accounts no
-   * longer in the settings are deleted. Throws invalid-settings with per-field reasons. Returns
-   * the settings as the renderer sees them.
+   * Validates and writes the settings; per account id in `passwords` (and per webhook id in
+   * `webhookSecrets`), a string stores it (an empty string clears it), null clears it, an absent id
+   * keeps it. The secrets of accounts and webhooks no longer in the settings are deleted. Throws
+   * invalid-settings with per-field reasons. Returns the settings as the renderer sees them.
    */
-  async save(input: Settings, passwords: Readonly<Record<string, string | null>> = {}): Promise<SettingsView> {
+  async save(
+    input: Settings,
+    passwords: Readonly<Record<string, string | null>> = {},
+    webhookSecrets: Readonly<Record<string, string | null>> = {},
+  ): Promise<SettingsView> {
     // Parsing again drops any key the schema does not know: nothing else reaches the file.
     const next = normalized(Settings.parse(input));
     const fields = validateSettings(next);
-    for (const id of Object.keys(passwords)) {
-      const i = next.accounts.findIndex((a) => a.id === id);
-      if (i < 0) fields[`passwords.${id}`] = 'no-such-account';
+    const changes: Record<SecretKind, Readonly<Record<string, string | null>>> = { password: passwords, webhook: webhookSecrets };
+    const kinds = Object.keys(SECRET_KINDS) as SecretKind[];
+    for (const kind of kinds) {
+      const known = new Set(SECRET_KINDS[kind].ids(next));
+      for (const id of Object.keys(changes[kind])) {
+        if (!known.has(id)) fields[`${SECRET_KINDS[kind].field}.${id}`] = SECRET_KINDS[kind].missing;
+      }
     }
     if (Object.keys(fields).length > 0) {
       throw new AppError('invalid-settings', `settings failed validation: ${Object.keys(fields).join(', ')}`, fields);
     }
-    const ids = new Set(next.accounts.map((a) => a.id));
-    const removed = this.current.accounts.map((a) => a.id).filter((id) => !ids.has(id) && this.passwordsStored.has(id));
-    try {
-      for (const [id, password] of Object.entries(passwords)) {
-        if (password === null || password === '') {
-          if (this.passwordsStored.has(id)) await this.secrets.delete(passwordKey(id));
-          this.passwordsStored.delete(id);
-        } else {
-          await this.secrets.set(passwordKey(id), password);
-          this.passwordsStored.add(id);
+    const removed = kinds.map((kind) => {
+      const ids = new Set(SECRET_KINDS[kind].ids(next));
+      return { kind, ids: SECRET_KINDS[kind].ids(this.current).filter((id) => !ids.has(id) && this.stored[kind].has(id)) };
+    });
+    for (const kind of kinds) {
+      try {
+        for (const [id, value] of Object.entries(changes[kind])) {
+          const key = SECRET_KINDS[kind].key(id);
+          if (value === null || value === '') {
+            if (this.stored[kind].has(id)) await this.secrets.delete(key);
+            this.stored[kind].delete(id);
+          } else {
+            await this.secrets.set(key, value);
+            this.stored[kind].add(id);
+          }
         }
+      } catch (err) {
+        throw new AppError('secret-store-unavailable', `cannot store the ${SECRET_KINDS[kind].what}: ${messageOf(err)}`);
       }
-    } catch (err) {
-      throw new AppError('secret-store-unavailable', `cannot store the password: ${messageOf(err)}`);
     }
     try {
       await this.file.write(`${JSON.stringify(next, null, 2)}\n`);
@@ -169,13 +207,15 @@ export class SettingsStore {
       throw new AppError('internal', `cannot write the settings file: ${messageOf(err)}`);
     }
     this.current = next;
-    // A removed account's password goes only once the settings without it are written.
-    for (const id of removed) {
-      try {
-        await this.secrets.delete(passwordKey(id));
-        this.passwordsStored.delete(id);
-      } catch (err) {
-        this.logger.warn(`settings: the password of removed account ${id} could not be deleted`, err);
+    // A removed account's password (a removed webhook's secret) goes only once the settings without it are written.
+    for (const { kind, ids } of removed) {
+      for (const id of ids) {
+        try {
+          await this.secrets.delete(SECRET_KINDS[kind].key(id));
+          this.stored[kind].delete(id);
+        } catch (err) {
+          this.logger.warn(`settings: the ${SECRET_KINDS[kind].what} of removed ${kind === 'password' ? 'account' : 'webhook'} ${id} could not be deleted`, err);
+        }
       }
     }
     return this.view();

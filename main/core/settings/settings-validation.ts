@@ -4,7 +4,7 @@ import { Grammar, UserAgent } from 'sip.js';
 import type { URI } from 'sip.js';
 import type { AccountSettings, IceServer, Settings, SettingsFieldError } from '../../../preload/contract.ts';
 import { isKnownCountry } from '../numbers/phone-number.ts';
-import { templateProblem } from '../cti/templates.ts';
+import { EVENT_FIELDS, templateProblem } from '../cti/templates.ts';
 import { parseAccelerator } from '../cti/accelerator.ts';
 import { normalizeOrigin } from '../cti/api-guard.ts';
 import { parseDialTarget } from '../sip/dial-target.ts';
@@ -117,6 +117,13 @@ export function validateSettings(settings: Settings): FieldErrors {
   }
   const shortcut = settings.clickToDial.shortcut.trim();
   if (shortcut !== '' && parseAccelerator(shortcut) === null) errors['clickToDial.shortcut'] = 'invalid-shortcut' satisfies SettingsFieldError;
+  const hooks = new Set<string>();
+  settings.webhooks.forEach((hook, i) => {
+    if (hooks.has(hook.id)) errors[`webhooks.${i}.id`] = 'duplicate-webhook' satisfies SettingsFieldError;
+    hooks.add(hook.id);
+    if (hook.url.trim() === '' || templateProblem(hook.url.trim(), 'url', EVENT_FIELDS) !== null) errors[`webhooks.${i}.url`] = 'invalid-webhook-url' satisfies SettingsFieldError;
+    if (templateProblem(hook.bodyTemplate, 'json', EVENT_FIELDS) !== null) errors[`webhooks.${i}.bodyTemplate`] = 'invalid-webhook-body' satisfies SettingsFieldError;
+  });
   settings.api.allowedOrigins.forEach((origin, i) => {
     if (normalizeOrigin(origin.trim()) === null) errors[`api.allowedOrigins.${i}`] = 'invalid-origin' satisfies SettingsFieldError;
   });

@@ -25,6 +25,12 @@ export type EngineApi = Pick<
   | 'importContactsBatch'
   | 'allContacts'
   | 'contactsCsv'
+  | 'queueDeliveries'
+  | 'pendingHeads'
+  | 'recordAttempt'
+  | 'retryNow'
+  | 'dropDeliveries'
+  | 'deliveryLog'
 >;
 
 export type EngineMethod = keyof EngineApi;

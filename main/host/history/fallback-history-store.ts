@@ -41,6 +41,12 @@ export function withFallback(primary: HistoryStore, fallback: () => HistoryStore
     importContacts: (contacts, onProgress) => active.importContacts(contacts, onProgress),
     allContacts: () => active.allContacts(),
     contactsCsv: () => active.contactsCsv(),
+    queueDeliveries: (items, maxPending) => active.queueDeliveries(items, maxPending),
+    pendingHeads: () => active.pendingHeads(),
+    recordAttempt: (id, attempt) => active.recordAttempt(id, attempt),
+    retryNow: (hookId, at) => active.retryNow(hookId, at),
+    dropDeliveries: (keep, at) => active.dropDeliveries(keep, at),
+    deliveryLog: (hookId, limit) => active.deliveryLog(hookId, limit),
   };
   return store;
 }

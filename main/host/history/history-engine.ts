@@ -8,6 +8,9 @@ import type {
   CallRecordInsert,
   CallRecordPatch,
   ContactWrite,
+  DeliveryAttempt,
+  DeliveryInsert,
+  StoredDelivery,
   HistoryOpenResult,
   NumberLookup,
   StoreContactQuery,
@@ -21,7 +24,7 @@ import { indexCallsSql } from './call-words.ts';
 import { reversedDigits as reversed, type ImportBatch } from './engine-api.ts';
 import { HistoryStoreError } from './history-errors.ts';
 import { checkMarker, isCorruption, openHistoryFile } from './history-file.ts';
-import { checkContact, checkInsert, checkPatch, checkWrapUp } from './history-limits.ts';
+import { checkContact, checkDelivery, checkInsert, checkPatch, checkWrapUp } from './history-limits.ts';
 import { callMatch, charLength, cleanWords, contactMatch, likeAnywhere } from './search-terms.ts';
 
 type Params = Record<string, string | number | null>;
@@ -851,4 +854,122 @@ export class HistoryEngine {
     const numbers = this.sql<NumberRow>('SELECT contact_id, label, number FROM contact_numbers ORDER BY contact_id, position').all({});
     return this.assemble(rows, numbers);
   }
+
+  // -------------------------------------------------------------------------------------------
+  // Webhook deliveries
+
+  queueDeliveries(items: readonly DeliveryInsert[], maxPending: number): number[] {
+    for (const item of items) checkDelivery(item);
+    if (!Number.isInteger(maxPending) || maxPending < 1) throw new HistoryStoreError('invalid-value', 'maxPending must be a positive integer', 'maxPending');
+    return this.db.transaction(() => {
+      const ids = items.map(
+        (item) =>
+          Number(
+            this.sql(
+              `INSERT INTO webhook_deliveries (hook_id, event_id, event_type, call_id, url, body, created_at, next_at)
+               VALUES (@hookId, @eventId, @eventType, @callId, @url, @body, @createdAt, @createdAt)`,
+            ).run({ ...item }).lastInsertRowid,
+          ),
+      );
+      const now = items.reduce((latest, item) => Math.max(latest, item.createdAt), 0);
+      for (const hookId of new Set(items.map((i) => i.hookId))) {
+        // Beyond the cap the oldest waiting deliveries of this webhook go (kept in the log as dropped).
+        this.sql(
+          `UPDATE webhook_deliveries SET state = 'dropped', finished_at = @now, next_at = NULL, last_error = 'queue full'
+           WHERE id IN (SELECT id FROM webhook_deliveries WHERE hook_id = @hookId AND state = 'pending'
+                        ORDER BY id DESC LIMIT -1 OFFSET @maxPending)`,
+        ).run({ hookId, now, maxPending });
+      }
+      this.sql(`DELETE FROM webhook_deliveries WHERE state <> 'pending' AND finished_at < @before`).run({ before: now - 7 * DAY_MS });
+      return ids;
+    })();
+  }
+
+  pendingHeads(): StoredDelivery[] {
+    const rows = this.sql<DeliveryRow>(
+      `SELECT d.* FROM webhook_deliveries d
+       JOIN (SELECT min(id) AS id FROM webhook_deliveries WHERE state = 'pending' GROUP BY hook_id) h ON h.id = d.id
+       ORDER BY d.id`,
+    ).all({});
+    return rows.map(delivery);
+  }
+
+  recordAttempt(id: number, attempt: DeliveryAttempt): void {
+    if (!Number.isFinite(attempt.at)) throw new HistoryStoreError('invalid-value', 'at must be a time', 'at');
+    const state = attempt.delivered ? 'delivered' : attempt.nextAt === null ? 'failed' : 'pending';
+    const changed = this.sql(
+      `UPDATE webhook_deliveries SET state = @state, attempts = attempts + 1, next_at = @nextAt, last_status = @status,
+         last_error = @error, finished_at = @finishedAt
+       WHERE id = @id AND state = 'pending'`,
+    ).run({
+      id,
+      state,
+      nextAt: state === 'pending' ? attempt.nextAt : null,
+      status: attempt.status,
+      error: attempt.error === null ? null : attempt.error.slice(0, 500),
+      finishedAt: state === 'pending' ? null : attempt.at,
+    }).changes;
+    if (changed === 0) throw new HistoryStoreError('no-such-record', `no waiting delivery ${id}`);
+  }
+
+  retryNow(hookId: string, at: number): void {
+    this.sql(
+      `UPDATE webhook_deliveries SET next_at = @at
+       WHERE id = (SELECT min(id) FROM webhook_deliveries WHERE hook_id = @hookId AND state = 'pending')`,
+    ).run({ hookId, at });
+  }
+
+  dropDeliveries(keepHookIds: readonly string[], at: number): number {
+    const keep = JSON.stringify([...keepHookIds]);
+    return this.sql(
+      `UPDATE webhook_deliveries SET state = 'dropped', finished_at = @at, next_at = NULL, last_error = 'webhook removed'
+       WHERE state = 'pending' AND hook_id NOT IN (SELECT value FROM json_each(@keep))`,
+    ).run({ keep, at }).changes;
+  }
+
+  deliveryLog(hookId: string | null, limit: number): { deliveries: StoredDelivery[]; pending: Record<string, number> } {
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new HistoryStoreError('invalid-value', 'limit must be 1 to 500', 'limit');
+    const rows =
+      hookId === null
+        ? this.sql<DeliveryRow>('SELECT * FROM webhook_deliveries ORDER BY id DESC LIMIT @limit').all({ limit })
+        : this.sql<DeliveryRow>('SELECT * FROM webhook_deliveries WHERE hook_id = @hookId ORDER BY id DESC LIMIT @limit').all({ hookId, limit });
+    const counts = this.sql<{ hook_id: string; n: number }>(`SELECT hook_id, count(*) AS n FROM webhook_deliveries WHERE state = 'pending' GROUP BY hook_id`).all({});
+    return { deliveries: rows.map(delivery), pending: Object.fromEntries(counts.map((c) => [c.hook_id, c.n])) };
+  }
+}
+
+interface DeliveryRow {
+  id: number;
+  hook_id: string;
+  event_id: string;
+  event_type: string;
+  call_id: string;
+  url: string;
+  body: string;
+  created_at: number;
+  state: StoredDelivery['state'];
+  attempts: number;
+  next_at: number | null;
+  last_status: number | null;
+  last_error: string | null;
+  finished_at: number | null;
+}
+
+function delivery(row: DeliveryRow): StoredDelivery {
+  return {
+    id: row.id,
+    hookId: row.hook_id,
+    eventId: row.event_id,
+    eventType: row.event_type,
+    callId: row.call_id,
+    url: row.url,
+    body: row.body,
+    createdAt: row.created_at,
+    state: row.state,
+    attempts: row.attempts,
+    nextAt: row.next_at,
+    lastStatus: row.last_status,
+    lastError: row.last_error,
+    finishedAt: row.finished_at,
+  };
 }

@@ -2,7 +2,7 @@
 // checked here again because not every write comes from a parsed command: display names and
 // numbers arrive from SIP. Everything is checked before a transaction starts, so a refused write
 // changes nothing.
-import type { CallRecordInsert, CallRecordPatch, ContactWrite, WrapUp } from '../../core/history/history-store.ts';
+import type { CallRecordInsert, CallRecordPatch, ContactWrite, DeliveryInsert, WrapUp } from '../../core/history/history-store.ts';
 import { HistoryStoreError } from './history-errors.ts';
 
 export const limits = {
@@ -24,6 +24,11 @@ export const limits = {
   crmId: 256,
   label: 64,
   numbers: 32,
+  hookId: 32,
+  eventId: 64,
+  eventType: 32,
+  url: 4096,
+  body: 65_536,
 } as const;
 
 function text(value: unknown, max: number, field: string, min = 0): void {
@@ -112,4 +117,15 @@ export function checkContacts(contacts: readonly ContactWrite[], offset = 0): vo
   contacts.forEach((c, i) => {
     checkContact(c, `contacts[${offset + i}].`);
   });
+}
+
+/** A webhook delivery: bounded texts, a time. */
+export function checkDelivery(item: DeliveryInsert): void {
+  text(item.hookId, limits.hookId, 'hookId', 1);
+  text(item.eventId, limits.eventId, 'eventId', 1);
+  text(item.eventType, limits.eventType, 'eventType', 1);
+  text(item.callId, limits.callId, 'callId');
+  text(item.url, limits.url, 'url', 1);
+  text(item.body, limits.body, 'body');
+  time(item.createdAt, 'createdAt');
 }

@@ -45,6 +45,12 @@ export class InThreadHistoryStore implements HistoryStore {
   deleteContact: HistoryStore['deleteContact'] = (id) => this.settle(() => this.engine.deleteContact(id));
   allContacts: HistoryStore['allContacts'] = () => this.settle(() => this.engine.allContacts());
   contactsCsv: HistoryStore['contactsCsv'] = () => this.settle(() => this.engine.contactsCsv());
+  queueDeliveries: HistoryStore['queueDeliveries'] = (items, maxPending) => this.settle(() => this.engine.queueDeliveries(items, maxPending));
+  pendingHeads: HistoryStore['pendingHeads'] = () => this.settle(() => this.engine.pendingHeads());
+  recordAttempt: HistoryStore['recordAttempt'] = (id, attempt) => this.settle(() => { this.engine.recordAttempt(id, attempt); });
+  retryNow: HistoryStore['retryNow'] = (hookId, at) => this.settle(() => { this.engine.retryNow(hookId, at); });
+  dropDeliveries: HistoryStore['dropDeliveries'] = (keep, at) => this.settle(() => this.engine.dropDeliveries(keep, at));
+  deliveryLog: HistoryStore['deliveryLog'] = (hookId, limit) => this.settle(() => this.engine.deliveryLog(hookId, limit));
 
   async importContacts(contacts: Parameters<HistoryStore['importContacts']>[0], onProgress: (done: number) => void): Promise<number> {
     const parts = batches(contacts, IMPORT_BATCH);

@@ -128,6 +128,12 @@ export class WorkerHistoryStore implements HistoryStore {
   deleteContact: HistoryStore['deleteContact'] = (id) => this.call('deleteContact', id);
   allContacts: HistoryStore['allContacts'] = () => this.call('allContacts');
   contactsCsv: HistoryStore['contactsCsv'] = () => this.call('contactsCsv');
+  queueDeliveries: HistoryStore['queueDeliveries'] = (items, maxPending) => this.call('queueDeliveries', items, maxPending);
+  pendingHeads: HistoryStore['pendingHeads'] = () => this.call('pendingHeads');
+  recordAttempt: HistoryStore['recordAttempt'] = (id, attempt) => this.call('recordAttempt', id, attempt);
+  retryNow: HistoryStore['retryNow'] = (hookId, at) => this.call('retryNow', hookId, at);
+  dropDeliveries: HistoryStore['dropDeliveries'] = (keep, at) => this.call('dropDeliveries', keep, at);
+  deliveryLog: HistoryStore['deliveryLog'] = (hookId, limit) => this.call('deliveryLog', hookId, limit);
 
   async importContacts(contacts: Parameters<HistoryStore['importContacts']>[0], onProgress: (done: number) => void): Promise<number> {
     const parts = batches(contacts, IMPORT_BATCH);

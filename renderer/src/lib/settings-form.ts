@@ -1,7 +1,7 @@
 // The settings form's values and their conversion to and from the contract's Settings. Pure, so
 // the conversion is unit-tested without a DOM.
 import { MAX_ACCOUNTS } from '../../../preload/contract.ts';
-import type { AccountId, AccountSettings, AutoAnswerMode, CallSettings, ClickToDialSettings, CrmAutoOpen, DialPlanSettings, ForwardSettings, DtmfMode, HeadsetKey, IceServer, Locale, Ringtone, Settings, SettingsView } from '../../../preload/contract.ts';
+import type { AccountId, AccountSettings, AutoAnswerMode, CallEventType, CallSettings, ClickToDialSettings, CrmAutoOpen, DialPlanSettings, ForwardSettings, DtmfMode, HeadsetKey, IceServer, Locale, Ringtone, Settings, SettingsView, WebhookId, WebhookSettings } from '../../../preload/contract.ts';
 
 /** One account as the form edits it. */
 export interface AccountFormValues {
@@ -63,6 +63,42 @@ export interface SettingsFormValues {
   apiPort: string;
   /** One origin per line. */
   apiOrigins: string;
+  webhooks: WebhookFormValues[];
+}
+
+/** One webhook as the form edits it. */
+export interface WebhookFormValues {
+  id: WebhookId;
+  label: string;
+  enabled: boolean;
+  url: string;
+  /** None ticked: every event. */
+  events: CallEventType[];
+  bodyTemplate: string;
+  /** Write-only: '' keeps the stored secret. */
+  secret: string;
+  clearSecret: boolean;
+}
+
+export function newWebhookId(existing: readonly string[], random: () => number = Math.random): WebhookId {
+  for (;;) {
+    const id = `w${Math.floor(random() * 36 ** 6).toString(36).padStart(6, '0')}`;
+    if (!existing.includes(id)) return id;
+  }
+}
+
+export function emptyWebhookForm(id: WebhookId): WebhookFormValues {
+  return { id, label: '', enabled: true, url: '', events: [], bodyTemplate: '', secret: '', clearSecret: false };
+}
+
+/** A fresh signing secret: 32 random bytes, hex. */
+export function newWebhookSecret(bytes: (n: number) => Uint8Array = (n) => crypto.getRandomValues(new Uint8Array(n))): string {
+  return Array.from(bytes(32), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** The settings path of a webhook's field. */
+export function webhookFieldPath(index: number, field: 'label' | 'url' | 'events' | 'bodyTemplate' | 'id'): string {
+  return `webhooks.${index}.${field}`;
 }
 
 /** The retention periods offered in the select, in days; 0 keeps every call. */
@@ -71,6 +107,9 @@ export const MAX_RETENTION_DAYS = 36_500;
 
 /** The placeholders a CRM URL template may use (as the contract lists them). */
 export const CRM_PLACEHOLDERS = ['{e164}', '{number}', '{digits}', '{name}', '{company}', '{crmId}', '{direction}', '{callId}'] as const;
+
+/** The placeholders a webhook's URL and body may use (as main/core/cti/templates.ts lists them). */
+export const WEBHOOK_PLACEHOLDERS = [...CRM_PLACEHOLDERS, '{event}', '{timestamp}', '{account}', '{cause}'] as const;
 
 /** The form's fields outside the accounts, by the settings path main names in invalid-settings `fields`. */
 export const FIELD_PATHS = {
@@ -243,6 +282,7 @@ export function formFromSettings(view: SettingsView): SettingsFormValues {
     apiEnabled: view.api.enabled,
     apiPort: String(view.api.port),
     apiOrigins: view.api.allowedOrigins.join('\n'),
+    webhooks: view.webhooks.map((w) => ({ ...w, events: [...w.events], secret: '', clearSecret: false })),
   };
 }
 
@@ -304,7 +344,13 @@ export function localFieldErrors(form: SettingsFormValues): Record<string, strin
 export function settingsFromForm(
   form: SettingsFormValues,
   previous: SettingsView,
-): { settings: Settings; passwords: Record<AccountId, string | null> } {
+): { settings: Settings; passwords: Record<AccountId, string | null>; webhookSecrets: Record<WebhookId, string | null> } {
+  const webhookSecrets: Record<WebhookId, string | null> = {};
+  const webhooks = form.webhooks.map((w): WebhookSettings => {
+    if (w.secret.trim() !== '') webhookSecrets[w.id] = w.secret.trim();
+    else if (w.clearSecret) webhookSecrets[w.id] = null;
+    return { id: w.id, label: w.label.trim(), enabled: w.enabled, url: w.url.trim(), events: [...w.events], bodyTemplate: w.bodyTemplate.trim() };
+  });
   const passwords: Record<AccountId, string | null> = {};
   const kept = form.accounts.filter((a) => !isBlankNewAccount(a, previous));
   const accounts = kept.map((a): AccountSettings => {
@@ -363,8 +409,9 @@ export function settingsFromForm(
       port: apiPort(form.apiPort) ?? previous.api.port,
       allowedOrigins: linesOf(form.apiOrigins),
     },
+    webhooks,
   };
-  return { settings, passwords };
+  return { settings, passwords, webhookSecrets };
 }
 
 /** An account added in the form and left empty: dropped when saving rather than refused. */
@@ -398,6 +445,9 @@ export function fieldError(fields: Readonly<Record<string, string>>, path: strin
 export function otherFieldErrors(fields: Readonly<Record<string, string>>, accounts: readonly Pick<AccountFormValues, 'id'>[]): Array<[string, string]> {
   const paths: string[] = [
     ...Object.values(FIELD_PATHS),
+    // Each webhook's fields are shown beside it (webhooks.<i>.<field>), secrets too.
+    'webhooks',
+    'webhookSecrets',
     ...accounts.flatMap((_, i) => [...ACCOUNT_FIELDS, 'password' as const].map((f) => accountFieldPath(accounts, i, f))),
   ];
   return Object.entries(fields).filter(([k]) => !paths.some((p) => k === p || k.startsWith(`${p}.`) || k.startsWith(`${p}[`)));

@@ -10,7 +10,7 @@ import { HeadsetsState } from './headsets-state.svelte.ts';
 import { HistoryState } from './history-state.svelte.ts';
 import { ScreenPopsState } from './screen-pops-state.svelte.ts';
 import { DesktopState, DialRequestsState } from './click-to-dial-state.svelte.ts';
-import { ApiState } from './integrations-state.svelte.ts';
+import { ApiState, WebhooksState } from './integrations-state.svelte.ts';
 
 /** Every account's registration, as main reports it, and the commands the user gives them. */
 export class AccountsState {
@@ -215,13 +215,17 @@ export class SettingsState {
     this.#api = api;
   }
 
-  async save(settings: Settings, passwords: Record<string, string | null> = {}): Promise<boolean> {
+  async save(settings: Settings, passwords: Record<string, string | null> = {}, webhookSecrets: Record<string, string | null> = {}): Promise<boolean> {
     this.saving = true;
     this.saved = false;
     this.saveError = null;
     this.fieldErrors = {};
     try {
-      const args = Object.keys(passwords).length === 0 ? { settings } : { settings, passwords };
+      const args = {
+        settings,
+        ...(Object.keys(passwords).length > 0 ? { passwords } : {}),
+        ...(Object.keys(webhookSecrets).length > 0 ? { webhookSecrets } : {}),
+      };
       const result = await this.#api.invoke('settings:save', args);
       if (result.ok) {
         this.view = result.value;
@@ -315,6 +319,7 @@ export class AppStore {
   readonly dialRequests: DialRequestsState;
   readonly desktop: DesktopState;
   readonly api: ApiState;
+  readonly webhooks: WebhooksState;
   readonly i18n: I18n;
   readonly #api: RendererApi;
   readonly #notices: NoticeMemory;
@@ -333,6 +338,7 @@ export class AppStore {
     this.dialRequests = new DialRequestsState(api);
     this.desktop = new DesktopState(api);
     this.api = new ApiState(api);
+    this.webhooks = new WebhooksState(api);
     this.#notices = notices;
     this.connection = api.connection;
     this.i18n = new I18n(() => ({
@@ -350,6 +356,7 @@ export class AppStore {
     api.on('calls:screenPop', (p) => { this.screenPops.set(p); });
     api.on('dial:requestsChanged', (r) => { this.dialRequests.replace(r); });
     api.on('api:changed', (s) => { this.api.status = s; });
+    api.on('webhooks:changed', (w) => { this.webhooks.revision = w.revision; });
     api.on('history:changed', (h) => { this.history.setSummary(h); });
     api.on('contacts:importProgress', (e) => { this.contacts.import.onProgress(e); });
     api.on('headsets:changed', (h) => { this.headsets.replace(h); });

@@ -63,7 +63,7 @@ export function createFakeCore(options: CoreOptions): FakeCore {
         throw new AppError('invalid-settings', 'settings are invalid', { 'accounts.0.wsUrl': 'invalid-ws-url' });
       }
       const stored = Object.entries(args.passwords ?? {}).flatMap(([id, p]) => (typeof p === 'string' ? [id] : []));
-      return { ...args.settings, passwordsStored: stored };
+      return { ...args.settings, passwordsStored: stored, webhookSecretsStored: [] };
     },
     'accounts:register': async (args, sender) => {
       record('accounts:register', args, sender);
@@ -157,6 +157,12 @@ export function createFakeCore(options: CoreOptions): FakeCore {
       record('api:token', args, sender);
       return { token: 'fake-token' };
     },
+    'webhooks:log': async (args, sender) => {
+      record('webhooks:log', args, sender);
+      return { deliveries: [], pending: {} };
+    },
+    'webhooks:test': async (args, sender) => unavailable('webhooks:test', args, sender),
+    'webhooks:retry': async (args, sender) => unavailable('webhooks:retry', args, sender),
     'dial:confirm': answersCall('dial:confirm'),
     'dial:dismiss': async (args, sender) => {
       record('dial:dismiss', args, sender);

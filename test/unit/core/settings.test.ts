@@ -59,6 +59,7 @@ describe('defaults', () => {
       screenPop: { crmUrlTemplate: '', crmAutoOpen: 'off' },
       clickToDial: { confirm: 'international', shortcut: 'CommandOrControl+Alt+Shift+D' },
       api: { enabled: false, port: 7853, allowedOrigins: [] },
+      webhooks: [],
     });
     expect(Settings.safeParse(defaultSettings()).success).toBe(true);
   });
@@ -67,7 +68,7 @@ describe('defaults', () => {
     const { s, file } = store(null);
     expect(await s.load()).toEqual(defaultSettings());
     expect(file.writes).toHaveLength(0);
-    expect(s.view()).toEqual({ ...defaultSettings(), passwordsStored: [] });
+    expect(s.view()).toEqual({ ...defaultSettings(), passwordsStored: [], webhookSecretsStored: [] });
   });
 });
 

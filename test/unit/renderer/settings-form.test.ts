@@ -8,6 +8,7 @@ import {
   firstAccountWithError,
   formFromSettings,
   newAccountId,
+  newWebhookSecret,
   otherFieldErrors,
   settingsFromForm,
   textToIceServers,
@@ -30,6 +31,8 @@ const view: SettingsView = makeSettingsView({
   ],
   audio: { inputDeviceId: 'mic', outputDeviceId: '', ringDeviceIds: ['spk', ''] },
   passwordsStored: ['main'],
+  webhooks: [{ id: 'crm', label: 'CRM', enabled: true, url: 'https://crm.example.com/hook?c={callId}', events: ['ConnectionCleared'], bodyTemplate: '' }],
+  webhookSecretsStored: ['crm'],
 });
 
 describe('settings form', () => {
@@ -44,9 +47,18 @@ describe('settings form', () => {
       { urls: 'stun:a' },
       { urls: 'stun:b' },
     ]);
-    const { passwordsStored: _ignored, ...plain } = view;
+    const { passwordsStored: _ignored, webhookSecretsStored: _secrets, ...plain } = view;
     const first = { ...settings.accounts[0]!, iceServers: view.accounts[0]!.iceServers };
     expect({ ...settings, accounts: [first, settings.accounts[1]] }).toEqual(plain);
+  });
+
+  it('treats a webhook secret as write-only, like a password', () => {
+    const form = formFromSettings(view);
+    const withHook = (patch: Partial<(typeof form.webhooks)[number]>) => ({ ...form, webhooks: [{ ...form.webhooks[0]!, ...patch }] });
+    expect(settingsFromForm(form, view).webhookSecrets).toEqual({});
+    expect(settingsFromForm(withHook({ secret: ' s3cret ' }), view).webhookSecrets).toEqual({ crm: 's3cret' });
+    expect(settingsFromForm(withHook({ clearSecret: true }), view).webhookSecrets).toEqual({ crm: null });
+    expect(newWebhookSecret(() => new Uint8Array(32).fill(171))).toBe('ab'.repeat(32));
   });
 
   it('treats each password as write-only: empty keeps, text sets, clear forgets', () => {
