@@ -186,6 +186,8 @@ export interface PeerCall {
   finalStatus: number | null;
   /** When the peer reached Established (ms epoch). */
   establishedAt: number | null;
+  /** When the INVITE arrived (incoming) or was sent (outgoing): ms epoch, sub-millisecond. */
+  readonly startedAt: number;
   hangup(): Promise<void>;
 }
 
@@ -272,6 +274,7 @@ export async function startPeerUa(options: PeerUaOptions): Promise<PeerUa> {
       byeReceived: false,
       finalStatus: null,
       establishedAt: null,
+      startedAt: performance.timeOrigin + performance.now(),
       async hangup() {
         if (session.state === SessionState.Established) await session.bye();
         else if (session instanceof Inviter && session.state === SessionState.Establishing) await session.cancel();
