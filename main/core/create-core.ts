@@ -18,6 +18,7 @@ import { apiCallOf, CallEvents, type CallFacts } from './cti/call-events.ts';
 import { runCommand } from './cti/cti-commands.ts';
 import { CtiService } from './cti/cti-service.ts';
 import { openApiDocument } from './cti/openapi.ts';
+import type { CtiEvent } from './cti/api-schema.ts';
 import { MemoryDeliveryQueue } from './cti/memory-delivery-queue.ts';
 import { Webhooks } from './cti/webhooks.ts';
 import { randomUUID } from 'node:crypto';
@@ -234,9 +235,20 @@ export function createCore(options: CoreOptions): Core {
     },
     ...(options.webhookTiming ? { timing: options.webhookTiming } : {}),
   });
+  // Each listener on its own: one that throws must not keep the event from the other, or the
+  // events after it from either.
+  const callEventListeners: [string, { event(event: CtiEvent): void }][] = [
+    ['the local API', cti],
+    ['webhooks', webhooks],
+  ];
   const callEvents = new CallEvents(facts, clock, randomUUID, (event) => {
-    cti.event(event);
-    webhooks.event(event);
+    for (const [name, listener] of callEventListeners) {
+      try {
+        listener.event(event);
+      } catch (err) {
+        logger.error(`call events: ${name} failed on ${event.type}`, err);
+      }
+    }
   });
   const deliverCalls = (list: Call[]): void => {
     publish('calls:changed', list);
@@ -408,8 +420,8 @@ export function createCore(options: CoreOptions): Core {
     'api:token': async ({ regenerate }) => ({ token: await cti.token(regenerate) }),
     'webhooks:log': async ({ hookId, limit }) => {
       const { deliveries, pending } = await webhooks.log(hookId, limit);
-      // The URL and body stay in main: they may carry what the templates put in them.
-      return { deliveries: deliveries.map(({ eventId: _e, url: _u, body: _b, ...rest }) => rest), pending };
+      // The queued event stays in main: the log says what happened to it, not what it held.
+      return { deliveries: deliveries.map(({ eventId: _id, event: _event, ...rest }) => rest), pending };
     },
     'webhooks:test': async ({ hookId }) => {
       if (!settings.settings.webhooks.some((h) => h.id === hookId)) throw new AppError('invalid-argument', `no webhook ${hookId}`);

@@ -156,10 +156,15 @@ describe('the local CTI API', () => {
     expect(bob.calls.length).toBe(n);
   });
 
-  it('follows the settings: a new token shuts the old one out; switched off, nothing listens; a taken port says so', async () => {
+  it('follows the settings: a new token shuts the old one out (connected clients too); switched off, nothing listens; a taken port says so', async () => {
     const old = token;
+    const connected = await listen();
+    const closed = new Promise<number>((resolve) => connected.ws.once('close', (code) => {
+      resolve(code);
+    }));
     token = (await core.run('api:token', { regenerate: true })).token;
     expect(token).not.toBe(old);
+    expect(await closed).toBe(4401);
     expect((await api('GET', '/v1/calls')).status).toBe(200);
     const refused = await fetch(`http://127.0.0.1:${port}/v1/calls`, { headers: { Authorization: `Bearer ${old}` } });
     expect(refused.status).toBe(401);

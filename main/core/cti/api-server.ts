@@ -54,6 +54,12 @@ export const DEFAULT_API_LIMITS: ApiLimits = {
   pingIntervalMs: 30_000,
 };
 
+/** What a WebSocket client presented at its upgrade. */
+interface Presented {
+  token: string;
+  origin: string | undefined;
+}
+
 export interface ApiServerOptions {
   port: number;
   /** The bearer token as it is now (it can be replaced while the server runs). */
@@ -72,6 +78,12 @@ export interface ApiServer {
   readonly port: number;
   broadcast(event: CtiEvent): void;
   clients(): number;
+  /**
+   * Checks connected WebSocket clients again (after a new token, or a page removed from the
+   * allowed origins) and closes those that would now be refused: 4401 for the token, 4403 for the
+   * page. Returns how many it closed.
+   */
+  recheck(): number;
   close(): Promise<void>;
 }
 
@@ -151,6 +163,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const failures = new AuthFailures(clock);
   const sockets = new Set<WebSocket>();
   const alive = new WeakMap<WebSocket, boolean>();
+  /** What each WebSocket client showed when it connected, checked again when the settings change. */
+  const credentials = new WeakMap<WebSocket, Presented>();
 
   const server: Server = createServer({ maxHeaderSize: limits.maxHeaderBytes });
   server.headersTimeout = 5000;
@@ -318,8 +332,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       socket.destroy();
       return;
     }
+    const presented = { token: bearerOf(req.headers.authorization) ?? bearerOfProtocols(req.headers['sec-websocket-protocol']) ?? '', origin: req.headers.origin };
     wss.handleUpgrade(req, socket, head, (ws) => {
-      accept(ws);
+      accept(ws, presented);
     });
   });
 
@@ -327,8 +342,9 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
   }
 
-  function accept(ws: WebSocket): void {
+  function accept(ws: WebSocket, presented: Presented): void {
     sockets.add(ws);
+    credentials.set(ws, presented);
     alive.set(ws, true);
     ws.on('pong', () => alive.set(ws, true));
     ws.on('message', (data: RawData, isBinary: boolean) => {
@@ -410,6 +426,21 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       }
     },
     clients: () => sockets.size,
+    recheck() {
+      let closed = 0;
+      const expected = options.token();
+      for (const ws of sockets) {
+        const presented = credentials.get(ws);
+        if (!presented) continue;
+        if (expected === '' || !sameSecret(presented.token, expected)) ws.close(4401, 'the token was replaced');
+        else if (originVerdict(presented.origin, options.allowedOrigins()) === 'refused') ws.close(4403, 'this web page is no longer allowed');
+        else continue;
+        sockets.delete(ws);
+        closed++;
+      }
+      if (closed > 0) logger.info(`cti api: closed ${String(closed)} WebSocket client(s) the new settings refuse`);
+      return closed;
+    },
     async close() {
       clock.clearTimeout(pinger);
       for (const ws of sockets) ws.close(1001, 'Hookswitch is stopping');

@@ -56,7 +56,11 @@ export class CtiService {
       const token = newToken();
       await this.options.secrets.set(API_TOKEN_KEY, token);
       this.tokenValue = token;
-      if (regenerate) this.options.logger.info('cti api: a new token replaced the old one');
+      if (regenerate) {
+        this.options.logger.info('cti api: a new token replaced the old one');
+        // "The old one stops working at once": connected clients too.
+        this.server?.recheck();
+      }
     }
     return this.tokenValue;
   }
@@ -73,7 +77,11 @@ export class CtiService {
   private async reconcile(): Promise<void> {
     const { enabled, port } = this.options.settings();
     const wanted = enabled && !this.stopped ? port : null;
-    if (wanted !== null && this.running?.port === wanted) return;
+    if (wanted !== null && this.running?.port === wanted) {
+      // Same server; the allowed pages may have changed.
+      this.server?.recheck();
+      return;
+    }
     if (this.server) {
       const server = this.server;
       this.server = null;

@@ -1,10 +1,14 @@
 // One templating module for everything a user or IT writes with `{placeholder}`s: the screen-pop's
 // CRM link, a webhook's URL and a webhook's JSON body. A value is encoded for where it lands, so a
 // caller's name can never add a URL parameter, a path, a scheme or a JSON key:
-// - url: every value is percent-encoded (encodeURIComponent), and the result must be an http(s)
-//   URL without credentials;
+// - url: placeholders may stand only after the host (in the path, query or fragment), every value
+//   is percent-encoded (encodeURIComponent), a value of dots alone ('..', which URL parsers resolve
+//   as a path step) is left out, and the result must be an http(s) URL without credentials;
 // - json: every value is escaped as the inside of a JSON string, placeholders may stand only inside
 //   strings, and the result must parse as JSON.
+// These rules hold whenever a template is filled, not only when the settings are saved: a settings
+// file edited by hand gets no further.
+import { wellFormed } from '../plain-text.ts';
 
 /** What a call gives a template (the screen-pop, and every call event). */
 export const CALL_FIELDS = ['e164', 'number', 'digits', 'name', 'company', 'crmId', 'direction', 'callId'] as const;
@@ -21,6 +25,7 @@ export type TemplateProblem =
   | 'unknown-placeholder' // {phone}: not a field this template can use
   | 'unbalanced' // a lone { or }
   | 'not-http' // a URL template that does not give an http(s) URL (or carries credentials)
+  | 'placeholder-in-host' // a URL placeholder before the path: a value could pick the server
   | 'not-json' // a body template that does not give JSON
   | 'placeholder-outside-string'; // a body placeholder outside a JSON string: a value could add keys
 
@@ -38,11 +43,36 @@ export function templateProblem(template: string, kind: TemplateKind, fields: re
     if (!fields.includes(match[1] ?? '')) return 'unknown-placeholder';
   }
   if (kind === 'url' && /[{}]/.test(template.replace(PLACEHOLDERS.url, ''))) return 'unbalanced';
+  if (kind === 'url' && !hostIsFixed(template)) return /^https?:\/\//i.test(template) ? 'placeholder-in-host' : 'not-http';
   if (kind === 'url') return fillUrl(template, emptyValues(fields), fields) === null ? 'not-http' : null;
-  // A quote in a value is escaped: inside a string that is still JSON, outside one it is not.
-  const all = (value: string): TemplateValues<string> => Object.fromEntries(fields.map((f) => [f, value]));
-  if (fillJson(template, all('"'), fields) !== null) return null;
-  return fillJson(template, all('0'), fields) !== null ? 'placeholder-outside-string' : 'not-json';
+  if (placeholdersInStrings(template, fields)) return null;
+  return parses(fill(template, 'json', fields, () => '0')) ? 'placeholder-outside-string' : 'not-json';
+}
+
+/** True when scheme://host[:port] is written out before the first placeholder. */
+function hostIsFixed(template: string): boolean {
+  const first = template.search(/[{}]/);
+  return first === -1 || /^[a-z][a-z0-9+.-]*:\/\/[^/?#{}]+[/?#]/i.test(template.slice(0, first));
+}
+
+function parses(json: string): boolean {
+  try {
+    JSON.parse(json);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A quote in a value is escaped: inside a string that is still JSON, outside one it is not. */
+function placeholdersInStrings(template: string, fields: readonly string[]): boolean {
+  return parses(fill(template, 'json', fields, () => jsonStringContent('"')));
+}
+
+/** A value as it goes into a URL: percent-encoded, and nothing for dots alone ('.', '..'). */
+function urlValue(value: string): string {
+  const text = wellFormed(value);
+  return /^\.+$/.test(text) ? '' : encodeURIComponent(text);
 }
 
 function fill(template: string, kind: TemplateKind, fields: readonly string[], encode: (name: string) => string): string {
@@ -51,8 +81,8 @@ function fill(template: string, kind: TemplateKind, fields: readonly string[], e
 
 /** The filled URL, or null when the template is empty or does not give an http(s) URL. */
 export function fillUrl<F extends string>(template: string, values: TemplateValues<F>, fields: readonly F[]): string | null {
-  if (template === '') return null;
-  const filled = fill(template, 'url', fields, (name) => encodeURIComponent(values[name as F]));
+  if (template === '' || !hostIsFixed(template)) return null;
+  const filled = fill(template, 'url', fields, (name) => urlValue(values[name as F]));
   let url: URL;
   try {
     url = new URL(filled);
@@ -66,19 +96,14 @@ export function fillUrl<F extends string>(template: string, values: TemplateValu
 
 /** A value as the inside of a JSON string; <, > and & escaped too, so no HTML sniffer sees markup. */
 function jsonStringContent(value: string): string {
-  return JSON.stringify(value)
+  return JSON.stringify(wellFormed(value))
     .slice(1, -1)
     .replace(/[<>&\u2028\u2029]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** The filled JSON text, or null when the template is empty or does not give JSON. */
 export function fillJson<F extends string>(template: string, values: TemplateValues<F>, fields: readonly F[]): string | null {
-  if (template === '') return null;
+  if (template === '' || !placeholdersInStrings(template, fields)) return null;
   const filled = fill(template, 'json', fields, (name) => jsonStringContent(values[name as F]));
-  try {
-    JSON.parse(filled);
-  } catch {
-    return null;
-  }
-  return filled;
+  return parses(filled) ? filled : null;
 }

@@ -1,8 +1,11 @@
 // Webhooks: every call event POSTed to the URLs IT configured, from a queue in the history
 // database, so a receiver that is down, or a restart of Hookswitch, loses nothing.
 //
-// - Each event becomes one delivery per webhook that wants it; its URL and body are filled from
-//   the templates when the event happens (templates.ts encodes every value for where it lands).
+// - Each event becomes one delivery per webhook that wants it, queued as the event itself. Its URL
+//   and body are filled from the webhook's templates at each attempt (templates.ts encodes every
+//   value for where it lands), so a URL corrected in the settings reaches the waiting deliveries;
+//   a template that gives no request, or a secret that cannot be read, fails the attempt (and it
+//   is retried) rather than sending something else.
 // - A webhook's deliveries go out one at a time, oldest first: a receiver sees events in order.
 //   A failed attempt is retried with exponential backoff (and the receiver's Retry-After); after
 //   maxAgeMs the delivery is given up, marked failed in the log, and the next one goes.
@@ -15,7 +18,7 @@ import { messageOf } from '../errors.ts';
 import type { DeliveryInsert, HistoryStore, StoredDelivery } from '../history/history-store.ts';
 import { digitsOf } from '../numbers/phone-number.ts';
 import type { Clock, Logger } from '../ports.ts';
-import type { CtiEvent } from './api-schema.ts';
+import { CtiEvent } from './api-schema.ts';
 import { emptyValues, EVENT_FIELDS, fillJson, fillUrl, type TemplateValues, type EventField } from './templates.ts';
 
 export type DeliveryQueue = Pick<HistoryStore, 'queueDeliveries' | 'pendingHeads' | 'recordAttempt' | 'retryNow' | 'dropDeliveries' | 'deliveryLog'>;
@@ -48,6 +51,7 @@ export interface WebhooksOptions {
   logger: Logger;
   random: () => number;
   settings: () => readonly WebhookSettings[];
+  /** The webhook's signing secret, null when it has none; throws when it cannot be read. */
   secret: (hookId: string) => Promise<string | null>;
   queue: () => DeliveryQueue;
   newId: () => string;
@@ -73,6 +77,40 @@ export function eventValues(event: CtiEvent): TemplateValues<EventField> {
     account: event.accountId,
     cause: event.cause?.reason ?? '',
   };
+}
+
+/** What the settings page's test delivery sends. */
+interface TestEvent {
+  type: 'Test';
+  eventId: string;
+  timestamp: string;
+  message: string;
+}
+
+/** What a queued event (a call event, or the test) gives the templates; null when it is neither. */
+function valuesOf(json: string): TemplateValues<EventField> | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    return null;
+  }
+  const event = CtiEvent.safeParse(parsed);
+  if (event.success) return eventValues(event.data);
+  const test = parsed as Partial<TestEvent> | null;
+  if (test?.type === 'Test' && typeof test.timestamp === 'string') return { ...emptyValues(EVENT_FIELDS), event: 'Test', timestamp: test.timestamp };
+  return null;
+}
+
+/** The request a queued event makes with the webhook's settings as they are now, or why it cannot. */
+export function webhookRequest(hook: Pick<WebhookSettings, 'url' | 'bodyTemplate'>, eventJson: string): { url: string; body: string } | { problem: string } {
+  const values = valuesOf(eventJson);
+  if (values === null) return { problem: 'the queued event is damaged' };
+  const url = fillUrl(hook.url, values, EVENT_FIELDS);
+  if (url === null) return { problem: 'the URL template gives no http(s) address' };
+  const body = hook.bodyTemplate === '' ? eventJson : fillJson(hook.bodyTemplate, values, EVENT_FIELDS);
+  if (body === null) return { problem: 'the body template gives no JSON' };
+  return { url, body };
 }
 
 /** The signature header's value for a body sent at `timestamp` (seconds). */
@@ -115,31 +153,21 @@ export class Webhooks {
 
   /** A call event: queued for every enabled webhook that wants it. */
   event(event: CtiEvent): void {
-    const items: DeliveryInsert[] = [];
-    const values = eventValues(event);
-    for (const hook of this.options.settings()) {
-      if (!hook.enabled || (hook.events.length > 0 && !hook.events.includes(event.type))) continue;
-      const url = fillUrl(hook.url, values, EVENT_FIELDS);
-      const body = hook.bodyTemplate === '' ? JSON.stringify(event) : fillJson(hook.bodyTemplate, values, EVENT_FIELDS);
-      if (url === null || body === null) {
-        // The settings refuse such templates; a file edited by hand could still hold one.
-        this.options.logger.warn(`webhooks: ${hook.id}: its URL or body template gives no request; event ${event.type} not queued`);
-        continue;
-      }
-      items.push({ hookId: hook.id, eventId: event.eventId, eventType: event.type, callId: event.callId, url, body, createdAt: this.options.clock.now() });
-    }
+    const json = JSON.stringify(event);
+    const createdAt = this.options.clock.now();
+    const items: DeliveryInsert[] = this.options
+      .settings()
+      .filter((hook) => hook.enabled && (hook.events.length === 0 || hook.events.includes(event.type)))
+      .map((hook) => ({ hookId: hook.id, eventId: event.eventId, eventType: event.type, callId: event.callId, event: json, createdAt }));
     if (items.length > 0) this.enqueue(items);
   }
 
   /** A test delivery for one webhook, through the queue like any event. */
   async test(hookId: string): Promise<void> {
-    const hook = this.options.settings().find((h) => h.id === hookId);
-    if (!hook) return;
-    const url = fillUrl(hook.url, { ...emptyValues(EVENT_FIELDS), event: 'Test' }, EVENT_FIELDS);
-    if (url === null) return;
+    if (!this.options.settings().some((h) => h.id === hookId)) return;
     const eventId = this.options.newId();
-    const body = JSON.stringify({ type: 'Test', eventId, timestamp: new Date(this.options.clock.now()).toISOString(), message: 'A test delivery from Hookswitch.' });
-    this.enqueue([{ hookId, eventId, eventType: 'Test', callId: '', url, body, createdAt: this.options.clock.now() }]);
+    const test: TestEvent = { type: 'Test', eventId, timestamp: new Date(this.options.clock.now()).toISOString(), message: 'A test delivery from Hookswitch.' };
+    this.enqueue([{ hookId, eventId, eventType: 'Test', callId: '', event: JSON.stringify(test), createdAt: this.options.clock.now() }]);
     await this.writes;
   }
 
@@ -218,8 +246,10 @@ export class Webhooks {
         if (!hook?.enabled) return;
         const head = (await this.options.queue().pendingHeads()).find((h) => h.hookId === hookId);
         if (!head) return;
+        // No wait is ever set longer than the longest backoff or Retry-After: a longer one means the
+        // clock was set back, and the delivery is due now.
         const wait = (head.nextAt ?? 0) - this.options.clock.now();
-        if (wait > 0) {
+        if (wait > 0 && wait <= this.longestWaitMs()) {
           this.schedule(hookId, wait);
           return;
         }
@@ -250,19 +280,29 @@ export class Webhooks {
       'X-Hookswitch-Delivery': head.eventId,
       'X-Hookswitch-Timestamp': String(timestamp),
     };
-    const secret = await this.options.secret(hook.id);
-    if (secret !== null && secret !== '') headers['X-Hookswitch-Signature'] = signature(secret, timestamp, head.body);
     let status: number | null = null;
     let error: string | null = null;
     let retryAfterMs = 0;
+    const request = webhookRequest(hook, head.event);
+    let secret: string | null = null;
     try {
-      const response = await fetch(head.url, { method: 'POST', headers, body: head.body, redirect: 'manual', signal: AbortSignal.timeout(this.timing.timeoutMs) });
-      status = response.status;
-      retryAfterMs = Math.min(MAX_RETRY_AFTER_MS, Math.max(0, Number(response.headers.get('retry-after') ?? '0') * 1000) || 0);
-      await response.body?.cancel().catch(() => undefined);
-      if (status < 200 || status > 299) error = `HTTP ${status}`;
+      // A webhook with a secret never goes out unsigned: a secret store that fails fails the attempt.
+      secret = await this.options.secret(hook.id);
     } catch (err) {
-      error = failureText(err);
+      error = `the signing secret could not be read (${messageOf(err).slice(0, 100)})`;
+    }
+    if ('problem' in request) error = request.problem;
+    else if (error === null) {
+      if (secret !== null && secret !== '') headers['X-Hookswitch-Signature'] = signature(secret, timestamp, request.body);
+      try {
+        const response = await fetch(request.url, { method: 'POST', headers, body: request.body, redirect: 'manual', signal: AbortSignal.timeout(this.timing.timeoutMs) });
+        status = response.status;
+        retryAfterMs = Math.min(MAX_RETRY_AFTER_MS, Math.max(0, Number(response.headers.get('retry-after') ?? '0') * 1000) || 0);
+        await response.body?.cancel().catch(() => undefined);
+        if (status < 200 || status > 299) error = `HTTP ${status}`;
+      } catch (err) {
+        error = failureText(err);
+      }
     }
     const now = clock.now();
     const attempts = head.attempts + 1;
@@ -276,6 +316,11 @@ export class Webhooks {
       await this.options.queue().recordAttempt(head.id, { at: now, delivered: false, status, error, nextAt: giveUp ? null : Math.round(nextAt) });
     }
     this.options.onChange();
+  }
+
+  /** The longest a delivery is ever told to wait: the backoff's cap with its jitter, or a Retry-After. */
+  private longestWaitMs(): number {
+    return Math.max(this.timing.maxRetryMs * 1.2, MAX_RETRY_AFTER_MS) + 1000;
   }
 
   private halted(): boolean {

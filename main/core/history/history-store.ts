@@ -94,18 +94,20 @@ export interface HistoryOpenResult {
   closedStale: number;
 }
 
-/** A webhook delivery as queued: the URL and the body are built when the event happens. */
+/**
+ * A webhook delivery as queued: the event itself (its JSON); the URL and the body are built from
+ * the webhook's settings at each attempt, so a corrected URL or template reaches waiting ones.
+ */
 export interface DeliveryInsert {
   hookId: string;
   eventId: string;
   eventType: string;
   callId: string;
-  url: string;
-  body: string;
+  event: string;
   createdAt: number;
 }
 
-export type StoredDelivery = WebhookDelivery & { eventId: string; url: string; body: string };
+export type StoredDelivery = WebhookDelivery & { eventId: string; event: string };
 
 /** The outcome of one attempt: delivered, to be retried at nextAt, or given up (nextAt null). */
 export interface DeliveryAttempt {

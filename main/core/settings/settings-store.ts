@@ -142,9 +142,12 @@ export class SettingsStore {
     return this.secret('password', accountId);
   }
 
-  /** A webhook's stored signing secret, or null. */
+  /**
+   * A webhook's stored signing secret, or null when it has none. Unlike a password, a failed read
+   * throws: a delivery must wait rather than go out unsigned.
+   */
   webhookSecret(hookId: string): Promise<string | null> {
-    return this.secret('webhook', hookId);
+    return this.secrets.get(webhookSecretKey(hookId));
   }
 
   private async secret(kind: SecretKind, id: string): Promise<string | null> {

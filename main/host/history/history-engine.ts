@@ -866,8 +866,8 @@ export class HistoryEngine {
         (item) =>
           Number(
             this.sql(
-              `INSERT INTO webhook_deliveries (hook_id, event_id, event_type, call_id, url, body, created_at, next_at)
-               VALUES (@hookId, @eventId, @eventType, @callId, @url, @body, @createdAt, @createdAt)`,
+              `INSERT INTO webhook_deliveries (hook_id, event_id, event_type, call_id, event, created_at, next_at)
+               VALUES (@hookId, @eventId, @eventType, @callId, @event, @createdAt, @createdAt)`,
             ).run({ ...item }).lastInsertRowid,
           ),
       );
@@ -944,8 +944,7 @@ interface DeliveryRow {
   event_id: string;
   event_type: string;
   call_id: string;
-  url: string;
-  body: string;
+  event: string;
   created_at: number;
   state: StoredDelivery['state'];
   attempts: number;
@@ -962,8 +961,7 @@ function delivery(row: DeliveryRow): StoredDelivery {
     eventId: row.event_id,
     eventType: row.event_type,
     callId: row.call_id,
-    url: row.url,
-    body: row.body,
+    event: row.event,
     createdAt: row.created_at,
     state: row.state,
     attempts: row.attempts,

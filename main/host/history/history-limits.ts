@@ -27,8 +27,7 @@ export const limits = {
   hookId: 32,
   eventId: 64,
   eventType: 32,
-  url: 4096,
-  body: 65_536,
+  event: 65_536,
 } as const;
 
 function text(value: unknown, max: number, field: string, min = 0): void {
@@ -125,7 +124,6 @@ export function checkDelivery(item: DeliveryInsert): void {
   text(item.eventId, limits.eventId, 'eventId', 1);
   text(item.eventType, limits.eventType, 'eventType', 1);
   text(item.callId, limits.callId, 'callId');
-  text(item.url, limits.url, 'url', 1);
-  text(item.body, limits.body, 'body');
+  text(item.event, limits.event, 'event', 2);
   time(item.createdAt, 'createdAt');
 }

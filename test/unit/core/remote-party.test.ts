@@ -58,4 +58,10 @@ describe('remotePartyOf', () => {
   it('a quoted name loses its escapes and hidden characters', () => {
     expect(remotePartyOf(invite('"Bob \\"B\\"\u202e" <sip:1004@pbx>')).displayName).toBe('Bob "B"');
   });
+
+  it('a long name is cut between characters, never inside an emoji', () => {
+    const name = remotePartyOf(invite(`"${'a'.repeat(127)}😀😀" <sip:1004@pbx>`)).displayName;
+    expect(name).toBe('a'.repeat(127));
+    expect(/\p{Cs}/u.test(name)).toBe(false);
+  });
 });

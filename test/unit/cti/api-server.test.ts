@@ -15,13 +15,16 @@ const ORIGIN = 'https://crm.example.com';
 
 let server: ApiServer;
 let ran: { command: string; params: unknown; callId: string }[];
+/** What the settings say now; tests change them while the server runs. */
+let current: { token: string; origins: string[] };
 
 async function start(limits: Partial<ApiLimits> = {}): Promise<void> {
   ran = [];
+  current = { token: TOKEN, origins: [ORIGIN] };
   server = await startApiServer({
     port: 0,
-    token: () => TOKEN,
-    allowedOrigins: () => [ORIGIN],
+    token: () => current.token,
+    allowedOrigins: () => current.origins,
     run: (command, params, callId) => {
       ran.push({ command, params, callId });
       if (callId === 'gone') return Promise.reject(new AppError('no-such-call', 'no call gone'));
@@ -294,6 +297,30 @@ describe('the WebSocket', () => {
       expect.objectContaining({ type: 'result', id: 10, ok: false, error: expect.objectContaining({ code: 'invalid-argument' }) as unknown }),
     ]) as unknown);
     ws.close();
+  });
+
+  it('a new token closes the clients that connected with the old one; a page taken off the list is closed too', async () => {
+    const program = await open(auth);
+    const page = await open({ Origin: ORIGIN }, ['hookswitch.v1', `bearer.${TOKEN}`]);
+    if (!('ws' in program) || !('ws' in page)) throw new Error('refused');
+    const closeCode = (ws: WebSocket): Promise<number> => new Promise((resolve) => ws.on('close', (code) => {
+      resolve(code);
+    }));
+    const pageClosed = closeCode(page.ws);
+    current.origins = [];
+    expect(server.recheck()).toBe(1);
+    expect(await pageClosed).toBe(4403);
+    expect(program.ws.readyState).toBe(WebSocket.OPEN);
+    expect(server.recheck()).toBe(0);
+
+    const programClosed = closeCode(program.ws);
+    current.token = 'a-new-token-that-replaced-the-old-one';
+    expect(server.recheck()).toBe(1);
+    expect(await programClosed).toBe(4401);
+    expect(server.clients()).toBe(0);
+    // What the closed clients would have heard is not sent to them.
+    server.broadcast({ type: 'Delivered', seq: 1, callId: 'c1' } as unknown as CtiEvent);
+    expect(program.frames).toHaveLength(1);
   });
 
   it('refuses clients beyond the limit, and messages beyond the size', async () => {

@@ -29,6 +29,25 @@ describe('URL templates', () => {
     expect(templateProblem('https://user:pw@crm.example.com/', 'url')).toBe('not-http');
   });
 
+  it('a value cannot pick the server or climb the path', () => {
+    for (const template of ['https://{crmId}.crm.example.com/', 'https://crm.example{crmId}/', 'https://crm.example.com:{digits}/', 'https://{name}@crm.example.com/', 'http{e164}://x/']) {
+      expect(templateProblem(template, 'url'), template).not.toBeNull();
+      expect(fillUrl(template, { ...emptyValues(CALL_FIELDS), crmId: 'evil.example', digits: '80', name: 'x' }, CALL_FIELDS), template).toBeNull();
+    }
+    expect(templateProblem('https://crm.example.com/{crmId}', 'url')).toBeNull();
+    const path = 'https://crm.example.com/people/{name}/calls';
+    expect(fillUrl(path, { ...emptyValues(CALL_FIELDS), name: '..' }, CALL_FIELDS)).toBe('https://crm.example.com/people//calls');
+    expect(fillUrl(path, { ...emptyValues(CALL_FIELDS), name: '.' }, CALL_FIELDS)).toBe('https://crm.example.com/people//calls');
+    expect(fillUrl(path, { ...emptyValues(CALL_FIELDS), name: '../../admin' }, CALL_FIELDS)).toBe('https://crm.example.com/people/..%2F..%2Fadmin/calls');
+    expect(fillUrl(path, { ...emptyValues(CALL_FIELDS), name: 'J.R.' }, CALL_FIELDS)).toBe('https://crm.example.com/people/J.R./calls');
+  });
+
+  it('half a character (an emoji cut in two) is filled as U+FFFD, never an exception', () => {
+    const half = '😀'.slice(0, 1);
+    expect(fillUrl('https://crm.example.com/?n={name}', { ...emptyValues(CALL_FIELDS), name: `Ada ${half}` }, CALL_FIELDS)).toBe('https://crm.example.com/?n=Ada%20%EF%BF%BD');
+    expect(fillJson('{"n": "{name}"}', { ...emptyValues(CALL_FIELDS), name: half }, CALL_FIELDS)).toBe('{"n": "\uFFFD"}');
+  });
+
   it('event fields are there for webhooks and not for the screen-pop', () => {
     expect(templateProblem('https://hooks.example.com/{event}', 'url')).toBe('unknown-placeholder');
     expect(templateProblem('https://hooks.example.com/{event}', 'url', EVENT_FIELDS)).toBeNull();

@@ -7,7 +7,7 @@ import type { WebhookSettings } from '../../../preload/contract.ts';
 import type { CtiEvent } from '../../../main/core/cti/api-schema.ts';
 import { MemoryDeliveryQueue } from '../../../main/core/cti/memory-delivery-queue.ts';
 import { eventValues, signature, Webhooks, type WebhookTiming } from '../../../main/core/cti/webhooks.ts';
-import { silentLogger, systemClock } from '../../../main/core/ports.ts';
+import { silentLogger, systemClock, type Clock } from '../../../main/core/ports.ts';
 
 interface Received {
   path: string;
@@ -24,6 +24,7 @@ let answers: (number | 'hang')[];
 beforeEach(async () => {
   received = [];
   answers = [];
+  secretStore = (id) => Promise.resolve(id === 'crm' ? SECRET : null);
   receiver = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -71,15 +72,18 @@ function event(seq: number, type: CtiEvent['type'] = 'Delivered', patch: Partial
   };
 }
 
-function webhooks(hooks: WebhookSettings[], timing: Partial<WebhookTiming> = {}, queue = new MemoryDeliveryQueue()): { w: Webhooks; queue: MemoryDeliveryQueue; changes: () => number } {
+/** The secret store as the webhooks see it; a test may make it fail. */
+let secretStore: (id: string) => Promise<string | null>;
+
+function webhooks(hooks: WebhookSettings[], timing: Partial<WebhookTiming> = {}, queue = new MemoryDeliveryQueue(), clock: Clock = systemClock): { w: Webhooks; queue: MemoryDeliveryQueue; changes: () => number } {
   let changes = 0;
   let n = 0;
   const w = new Webhooks({
-    clock: systemClock,
+    clock,
     logger: silentLogger,
     random: () => 0.5,
     settings: () => hooks,
-    secret: (id) => Promise.resolve(id === 'crm' ? SECRET : null),
+    secret: (id) => secretStore(id),
     queue: () => queue,
     newId: () => `test-${++n}`,
     version: '9.9.9',
@@ -210,6 +214,66 @@ describe('the settings', () => {
       ['dropped', 'webhook removed'],
       ['dropped', 'webhook removed'],
     ]);
+    await w.stop();
+  });
+
+  it('a URL corrected while deliveries wait: they go to the new one, in order', async () => {
+    const dead = 'http://127.0.0.1:1/moved-away?call={callId}';
+    const hooks = [hook({ url: dead })];
+    const { w, queue } = webhooks(hooks, { firstRetryMs: 30, maxRetryMs: 30 });
+    w.event(event(1));
+    w.event(event(2));
+    await until('tried the old one', async () => ((await queue.pendingHeads())[0]?.attempts ?? 0) > 0);
+    hooks[0] = hook();
+    w.settingsChanged();
+    await until('both delivered', () => received.length === 2);
+    expect(received.map((r) => r.path)).toEqual(['/hook?call=call-1&event=Delivered', '/hook?call=call-2&event=Delivered']);
+    await w.stop();
+  });
+
+  it('a template that gives no request (a settings file edited by hand) fails the attempt and keeps the event', async () => {
+    const hooks = [hook({ url: 'https://{crmId}.evil.example/' }), hook({ id: 'body', bodyTemplate: '{"n": {name}}' })];
+    const { w, queue } = webhooks(hooks, { firstRetryMs: 30, maxRetryMs: 30 });
+    w.event(event(1));
+    await until('both tried', async () => {
+      const { deliveries } = await queue.deliveryLog(null, 5);
+      return deliveries.length === 2 && deliveries.every((d) => d.attempts > 0);
+    });
+    const errors = Object.fromEntries((await queue.deliveryLog(null, 5)).deliveries.map((d) => [d.hookId, d.lastError]));
+    expect(errors).toEqual({ crm: 'the URL template gives no http(s) address', body: 'the body template gives no JSON' });
+    expect(received).toEqual([]);
+    hooks[0] = hook();
+    hooks[1] = hook({ id: 'body', bodyTemplate: '{"n": "{name}"}' });
+    await until('delivered once corrected', () => received.length === 2);
+    expect(received.map((r) => r.body).sort()).toEqual(['{"n": "Ada Lovelace"}', JSON.stringify(event(1))].sort());
+    await w.stop();
+  });
+
+  it('a secret store that cannot be read holds the delivery back: it never goes out unsigned', async () => {
+    let failing = true;
+    secretStore = (id) => (failing ? Promise.reject(new Error('keychain locked')) : Promise.resolve(id === 'crm' ? SECRET : null));
+    const { w, queue } = webhooks([hook()], { firstRetryMs: 30, maxRetryMs: 30 });
+    w.event(event(1));
+    await until('tried', async () => ((await queue.pendingHeads())[0]?.attempts ?? 0) > 0);
+    expect((await queue.pendingHeads())[0]?.lastError).toBe('the signing secret could not be read (keychain locked)');
+    expect(received).toEqual([]);
+    failing = false;
+    await until('delivered', () => received.length === 1);
+    expect(received[0]?.headers['x-hookswitch-signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
+    await w.stop();
+  });
+
+  it('a clock set back does not hold a retry for the size of the jump', async () => {
+    let offset = 0;
+    const clock: Clock = { ...systemClock, now: () => systemClock.now() + offset };
+    answers = [500];
+    const { w } = webhooks([hook()], { firstRetryMs: 60_000, maxRetryMs: 60_000 }, new MemoryDeliveryQueue(), clock);
+    w.event(event(1));
+    await until('first attempt failed', () => answers.length === 0);
+    // Set back by two days: the retry (a minute later on the old clock) now reads as two days away.
+    offset = -2 * 86_400_000;
+    w.settingsChanged();
+    await until('delivered', () => received.length === 1);
     await w.stop();
   });
 

@@ -1,5 +1,5 @@
 // The webhooks' durable queue and delivery log (main/core/cti/webhooks.ts): one row per event per
-// webhook, delivered in order per webhook. Waiting rows are found through a partial index; the log
+// webhook (the event as JSON; its request is built when it is sent), delivered in order per webhook. Waiting rows are found through a partial index; the log
 // reads newest first per webhook.
 import type { Migration } from './migration.ts';
 
@@ -14,8 +14,7 @@ export const webhookDeliveries: Migration = {
         event_id TEXT NOT NULL,
         event_type TEXT NOT NULL,
         call_id TEXT NOT NULL,
-        url TEXT NOT NULL,
-        body TEXT NOT NULL,
+        event TEXT NOT NULL,
         created_at INTEGER NOT NULL,
         state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'failed', 'dropped')),
         attempts INTEGER NOT NULL DEFAULT 0,
