@@ -4,14 +4,14 @@
 // (re-INVITE and UPDATE with P-Asserted-Identity), forwarding by 302, a transfer target that
 // never sends the final NOTIFY, answering by itself when the INVITE asks, and voicemail counts
 // (a PUBLISH through the presence server, and an unsolicited NOTIFY).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SessionState } from 'sip.js';
 import type { Settings } from '../../preload/contract.ts';
 import { defaultSettings } from '../../main/core/settings/settings-defaults.ts';
 import { freeUdpPort, startKamailio, type Kamailio } from '../support/kamailio.ts';
 import { startPeerUa, type PeerUa } from '../support/peer-ua.ts';
-import { sippRegister, startSippScriptedCaller, startSippUas } from '../support/sipp.ts';
-import { Cleanup } from '../support/process.ts';
+import { sippRegister, startSippScriptedCaller, startSippUas, type SippResult } from '../support/sipp.ts';
+import { Cleanup, liveProcesses } from '../support/process.ts';
 import { accountSettings, startCore, type CoreFixture } from './core-fixture.ts';
 
 const ME = '1601';
@@ -37,6 +37,30 @@ describe('a busy desk, against Kamailio and sipp', () => {
   });
 
   afterAll(() => cleanup.run());
+
+  // A test that failed halfway leaves nothing to the next: no sipp on the shared port, no call.
+  afterEach(async () => {
+    await Promise.all(liveProcesses().filter((p) => p.command === 'sipp').map((p) => p.stop(1000)));
+    for (const call of core.core.getState().calls) {
+      if (call.state !== 'ended') await core.run('calls:hangup', { callId: call.id }).catch(() => undefined);
+    }
+  });
+
+  /** The NOTIFYs sipp received, in order: their Subscription-State and their sipfrag's status line. */
+  function notifiesIn(result: SippResult): { state: string; status: string }[] {
+    return result.messages
+      .split(/^-{10,}.*$/m)
+      .filter((block) => /message received/.test(block) && /^\s*NOTIFY /m.test(block))
+      .map((block) => ({
+        state: /^Subscription-State:\s*(.*?)\s*$/im.exec(block)?.[1] ?? '',
+        status: /^(SIP\/2\.0 \d{3})/m.exec(block.split(/\r?\n\r?\n/).slice(2).join('\n'))?.[1] ?? '',
+      }));
+  }
+
+  /** What sipp saw, for a failure message: the last messages, then its statistics. */
+  function sippSaw(result: SippResult): string {
+    return `${result.messages.slice(-3000)}\n${result.screen.slice(-1500)}`;
+  }
 
   /** Saves the settings with changes to the account or the calls, as the settings form does. */
   async function configure(change: (s: Settings) => Settings): Promise<void> {
@@ -64,7 +88,16 @@ describe('a busy desk, against Kamailio and sipp', () => {
       await peer.waitForState(peerCall, SessionState.Established);
       const result = await sipp.done;
       // uac-transferor completes only after a NOTIFY with a 2xx sipfrag; the silent one never answers one.
-      expect(result.code, result.screen.slice(-1500)).toBe(0);
+      expect(result.code, sippSaw(result)).toBe(0);
+      // RFC 3515 and 6665: 100 Trying at once, the subscription active while the call rings, and
+      // terminated with the final answer, never before.
+      const notifies = notifiesIn(result);
+      expect(notifies[0], sippSaw(result)).toEqual({ state: 'active;expires=60', status: 'SIP/2.0 100' });
+      const final = notifies.findIndex((n) => !n.status.startsWith('SIP/2.0 1'));
+      if (scenario === 'uac-transferor') {
+        expect(notifies[final], sippSaw(result)).toEqual({ state: 'terminated;reason=noresource', status: 'SIP/2.0 200' });
+        expect(notifies.slice(0, final).every((n) => n.state === 'active;expires=60'), sippSaw(result)).toBe(true);
+      }
       await core.waitForCall('the transferor hung up', (c) => c.id === original && c.state === 'ended');
       expect(core.call(original)?.endReason).toBe('remote-hangup');
       // The transferred call goes on, whatever became of the NOTIFYs.
@@ -89,7 +122,7 @@ describe('a busy desk, against Kamailio and sipp', () => {
     await core.waitForCall('identity from the UPDATE', (c) => c.id === callId && c.remote.displayName === 'Ada Lovelace');
     expect(core.call(callId)?.remote).toMatchObject({ number: '1888' });
     const result = await sipp.done;
-    expect(result.code, result.screen.slice(-1500)).toBe(0);
+    expect(result.code, sippSaw(result)).toBe(0);
     await core.waitForCall('ended', (c) => c.id === callId && c.state === 'ended');
   });
 
@@ -98,7 +131,7 @@ describe('a busy desk, against Kamailio and sipp', () => {
     try {
       const sipp = startSippScriptedCaller({ scenario: 'uac-forwarded', proxyUdpPort: kam.udpPort, port: sippPort, keys: { callee: ME, from_user: SIPP } });
       const result = await sipp.done;
-      expect(result.code, result.screen.slice(-1500)).toBe(0);
+      expect(result.code, sippSaw(result)).toBe(0);
       expect(result.messages).toMatch(new RegExp(`SIP/2\\.0 302[^]*Contact: <sip:${PEER}@127\\.0\\.0\\.1`));
       const call = await core.waitForCall('forwarded', (c) => c.remote.number === SIPP && c.endReason === 'forwarded');
       expect(call).toMatchObject({ silent: true, forwardedTo: `sip:${PEER}@127.0.0.1` });
@@ -119,7 +152,7 @@ describe('a busy desk, against Kamailio and sipp', () => {
       expect(failed).toMatchObject({ state: 'established', held: true, transfer: { status: null } });
       await core.run('calls:hangup', { callId: dialled.id });
       const result = await uas.done;
-      expect(result.code, result.screen.slice(-1500)).toBe(0);
+      expect(result.code, sippSaw(result)).toBe(0);
     } finally {
       await uas.stop();
       await sippRegister({ user: SIPP, proxyUdpPort: kam.udpPort, localPort: sippPort, expires: 0 });

@@ -26,6 +26,8 @@ export interface BoundedProcessOptions {
 
 export interface BoundedProcess {
   readonly pid: number;
+  /** The program, as given to spawnBounded. */
+  readonly command: string;
   readonly exited: Promise<ExitInfo>;
   /** Whether the process (group leader) has not exited yet. */
   running(): boolean;
@@ -93,6 +95,7 @@ export function spawnBounded(command: string, args: readonly string[], options: 
 
   const handle: BoundedProcess = {
     pid,
+    command,
     exited,
     running: () => exitInfo === null,
     output: () => out,

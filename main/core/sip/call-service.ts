@@ -18,6 +18,7 @@ import type { JsonSdhOptions } from './proxy-sdh.ts';
 import { changedIdentity, remotePartyOf } from './remote-party.ts';
 import { offerHolds } from './sdp-direction.ts';
 import { sipfragStatus } from './sipfrag.ts';
+import { referProgress, silenceSipJsReferNotify, type ReferProgress } from './refer-progress.ts';
 import { answerAfterRequested } from './auto-answer.ts';
 import type { RemoteParty } from './remote-party.ts';
 
@@ -67,6 +68,8 @@ interface CallRecord {
   consult: CallRecord | null;
   /** The other side's REFER, waiting for the user (settings calls.incomingTransfer 'ask'). */
   pendingReferral: Referral | null;
+  /** A call placed because of a REFER: tells the transferor how it goes. */
+  referProgress: ReferProgress | null;
   /** Forwarding when unanswered, or answering by itself: what happens to the ringing call, when. */
   ringTimer: unknown;
 }
@@ -179,18 +182,24 @@ export class CallService {
    * on any phone; the hold is quick (one re-INVITE) and the call is placed whether or not it worked.
    */
   private place(record: CallRecord, inviter: Inviter, spare: CallRecord | null = null): void {
+    const tell = (response: Core.IncomingResponse): void => {
+      record.referProgress?.(response.message.statusCode ?? 0, response.message.reasonPhrase ?? '');
+    };
     const onFinal = (response: Core.IncomingResponse): void => {
       record.finalStatus = response.message.statusCode ?? null;
+      tell(response);
     };
     void this.holdOthers(record, spare)
       .then(() =>
         inviter.invite({
           requestDelegate: {
             onProgress: (response) => {
+              tell(response);
               const status = response.message.statusCode;
               if ((status === 180 || status === 183) && record.call.state === 'dialing') this.setState(record, 'ringing');
             },
             onAccept: (response) => {
+              tell(response);
               // The PBX may say who answered (a hunt group, a pickup): P-Asserted-Identity or To.
               this.updateIdentity(record, changedIdentity(record.call.remote, response.message, 'to'));
             },
@@ -202,6 +211,7 @@ export class CallService {
       .catch((err: unknown) => {
         // sip.js has already terminated the session (our watcher ends the call); this is the why.
         this.options.logger.warn(`call ${record.call.id}: INVITE not sent: ${messageOf(err)}`);
+        record.referProgress?.(500, 'Server Internal Error');
         if (inviter.state !== SessionState.Terminated && record.call.state !== 'ended') {
           this.end(record, record.mediaFailed ? 'media-failed' : 'failed', null);
         }
@@ -598,16 +608,21 @@ export class CallService {
     referral.accept().catch((err: unknown) => {
       this.options.logger.warn(`call ${record.call.id}: 202 to the REFER not sent: ${messageOf(err)}`);
     });
+    const progress = referProgress(record.session, this.options.logger, `call ${record.call.id}`);
     let inviter: Inviter;
     try {
       inviter = referral.makeInviter();
+      silenceSipJsReferNotify(inviter);
     } catch (err) {
       this.options.logger.warn(`call ${record.call.id}: the transfer could not be placed: ${messageOf(err)}`);
+      progress(500, 'Server Internal Error');
       return;
     }
+    progress(100, 'Trying');
     const uri = inviter.remoteIdentity.uri;
     const next = this.add(inviter, record.call.accountId, 'outgoing', { uri: plainText(uri.toString(), 512), number: plainText(uri.user ?? '', 128), displayName: '' }, 'dialing');
     next.call.referredBy = plainText(record.call.remote.displayName || record.call.remote.number, 256);
+    next.referProgress = progress;
     this.emit();
     // The transferor's call is not re-INVITEd on hold: it is about to end (the transferor hangs it
     // up once the transfer succeeds), and a re-INVITE would cross its own requests.
@@ -950,6 +965,7 @@ export class CallService {
       transferTimer: null,
       consult: null,
       pendingReferral: null,
+      referProgress: null,
       ringTimer: null,
     };
     this.records.set(record.call.id, record);
