@@ -10,7 +10,7 @@ import type { Settings } from '../../preload/contract.ts';
 import { defaultSettings } from '../../main/core/settings/settings-defaults.ts';
 import { freeUdpPort, startKamailio, type Kamailio } from '../support/kamailio.ts';
 import { startPeerUa, type PeerUa } from '../support/peer-ua.ts';
-import { sippRegister, startSippScriptedCaller, startSippUas, type SippResult } from '../support/sipp.ts';
+import { sippRegister, startSippCallerRejected, startSippScriptedCaller, startSippUas, type SippResult } from '../support/sipp.ts';
 import { Cleanup, liveProcesses } from '../support/process.ts';
 import { accountSettings, startCore, type CoreFixture } from './core-fixture.ts';
 
@@ -55,6 +55,17 @@ describe('a busy desk, against Kamailio and sipp', () => {
         state: /^Subscription-State:\s*(.*?)\s*$/im.exec(block)?.[1] ?? '',
         status: /^(SIP\/2\.0 \d{3})/m.exec(block.split(/\r?\n\r?\n/).slice(2).join('\n'))?.[1] ?? '',
       }));
+  }
+
+  /** The status codes of the responses sipp received, in order. */
+  function responsesIn(result: SippResult): number[] {
+    return result.messages
+      .split(/^-{10,}.*$/m)
+      .filter((block) => /message received/.test(block))
+      .flatMap((block) => {
+        const m = /^SIP\/2\.0 (\d{3})/m.exec(block);
+        return m ? [Number(m[1])] : [];
+      });
   }
 
   /** What sipp saw, for a failure message: the last messages, then its statistics. */
@@ -126,6 +137,21 @@ describe('a busy desk, against Kamailio and sipp', () => {
     await core.waitForCall('ended', (c) => c.id === callId && c.state === 'ended');
   });
 
+  it('do not disturb: the caller gets the chosen status without hearing it ring; the call is kept as missed', async () => {
+    await configure((s) => ({ ...s, calls: { ...s.calls, dnd: true, dndStatus: 486 } }));
+    try {
+      const sipp = startSippCallerRejected({ callee: ME, proxyUdpPort: kam.udpPort, port: sippPort, fromHeader: `"Do Not Ring" <sip:${SIPP}@127.0.0.1>` });
+      const result = await sipp.done;
+      expect(result.code, sippSaw(result)).toBe(0);
+      expect(responsesIn(result), sippSaw(result)).toContain(486);
+      expect(responsesIn(result), sippSaw(result)).not.toContain(180);
+      const call = await core.waitForCall('refused', (c) => c.remote.displayName === 'Do Not Ring' && c.state === 'ended');
+      expect(call).toMatchObject({ endReason: 'do-not-disturb', silent: true });
+    } finally {
+      await configure((s) => s);
+    }
+  });
+
   it('forwarding always: the caller gets 302 naming the target, the call is recorded as forwarded', async () => {
     await configure((s) => ({ ...s, accounts: [{ ...s.accounts[0]!, forward: { mode: 'always', target: PEER, noAnswerS: 20 } }] }));
     try {
@@ -133,6 +159,8 @@ describe('a busy desk, against Kamailio and sipp', () => {
       const result = await sipp.done;
       expect(result.code, sippSaw(result)).toBe(0);
       expect(result.messages).toMatch(new RegExp(`SIP/2\\.0 302[^]*Contact: <sip:${PEER}@127\\.0\\.0\\.1`));
+      // Sent on at once: the caller never hears it ring here first.
+      expect(responsesIn(result), sippSaw(result)).not.toContain(180);
       const call = await core.waitForCall('forwarded', (c) => c.remote.number === SIPP && c.endReason === 'forwarded');
       expect(call).toMatchObject({ silent: true, forwardedTo: `sip:${PEER}@127.0.0.1` });
     } finally {

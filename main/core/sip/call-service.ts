@@ -693,6 +693,7 @@ export class CallService {
       return;
     }
     const record = this.add(invitation, accountId, 'incoming', remote, 'incoming');
+    this.ring(record, invitation);
     // Answered by itself when the account says so (only when the user is not on another call).
     const autoAnswer = account?.autoAnswer ?? 'off';
     const asked = answerAfterRequested(invitation.request);
@@ -736,6 +737,20 @@ export class CallService {
     this.end(record, 'forwarded', 302);
     session.reject({ statusCode: 302, extraHeaders: [`Contact: <${uri}>`] }).catch((err: unknown) => {
       this.options.logger.warn(`call ${record.call.id}: 302 not sent: ${messageOf(err)}`);
+    });
+  }
+
+  /**
+   * 180 Ringing: the caller hears it ring. Not when the caller requires reliable provisional
+   * responses (100rel in Require, and not merely Supported, as sip.js reads it): sip.js would send
+   * this one unreliably, so the answer comes without it.
+   */
+  private ring(record: CallRecord, invitation: Invitation): void {
+    const require = invitation.request.getHeader('Require') ?? '';
+    const supported = invitation.request.getHeader('Supported') ?? '';
+    if (/100rel/i.test(require) && !/100rel/i.test(supported)) return;
+    invitation.progress().catch((err: unknown) => {
+      this.options.logger.warn(`call ${record.call.id}: 180 not sent: ${messageOf(err)}`);
     });
   }
 

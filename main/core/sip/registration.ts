@@ -503,6 +503,10 @@ export class Registration {
       sessionDescriptionHandlerFactory: this.options.sessionDescriptionHandlerFactory,
       // An INVITE with Replaces (the far end of an attended transfer) finds its dialog here.
       sipExtensionReplaces: SIPExtension.Supported,
+      // 180 Ringing goes out when the call service has decided the call rings here: a call that
+      // do not disturb, forwarding or a full set of lines refuses gets its final answer without
+      // the caller hearing it ring first.
+      sendInitialProvisionalResponse: false,
       // +sip.instance on REGISTER: a registrar with GRUU (RFC 5627) gives us one, and our dialogs
       // use it as Contact, so the far end's in-dialog requests find us on a new connection after
       // a reconnect (a Contact tied to the old WebSocket would not).
