@@ -103,11 +103,11 @@ describe('a busy desk, against Kamailio and sipp', () => {
       // RFC 3515 and 6665: 100 Trying at once, the subscription active while the call rings, and
       // terminated with the final answer, never before.
       const notifies = notifiesIn(result);
-      expect(notifies[0], sippSaw(result)).toEqual({ state: 'active;expires=60', status: 'SIP/2.0 100' });
+      expect(notifies[0], sippSaw(result)).toEqual({ state: 'active;expires=600', status: 'SIP/2.0 100' });
       const final = notifies.findIndex((n) => !n.status.startsWith('SIP/2.0 1'));
       if (scenario === 'uac-transferor') {
         expect(notifies[final], sippSaw(result)).toEqual({ state: 'terminated;reason=noresource', status: 'SIP/2.0 200' });
-        expect(notifies.slice(0, final).every((n) => n.state === 'active;expires=60'), sippSaw(result)).toBe(true);
+        expect(notifies.slice(0, final).every((n) => n.state === 'active;expires=600'), sippSaw(result)).toBe(true);
       }
       await core.waitForCall('the transferor hung up', (c) => c.id === original && c.state === 'ended');
       expect(core.call(original)?.endReason).toBe('remote-hangup');

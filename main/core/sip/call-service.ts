@@ -608,12 +608,13 @@ export class CallService {
     referral.accept().catch((err: unknown) => {
       this.options.logger.warn(`call ${record.call.id}: 202 to the REFER not sent: ${messageOf(err)}`);
     });
-    const progress = referProgress(record.session, this.options.logger, `call ${record.call.id}`);
-    let inviter: Inviter;
+    const progress = referProgress(record.session, referral.request.cseq, this.options.logger, `call ${record.call.id}`);
+    let inviter: Inviter | null = null;
     try {
       inviter = referral.makeInviter();
       silenceSipJsReferNotify(inviter);
     } catch (err) {
+      void inviter?.dispose().catch(() => undefined);
       this.options.logger.warn(`call ${record.call.id}: the transfer could not be placed: ${messageOf(err)}`);
       progress(500, 'Server Internal Error');
       return;
@@ -675,9 +676,13 @@ export class CallService {
     const linesFull = this.liveCount() >= this.maxLines();
     // Forwarding first (the call goes where the user wants it), then do not disturb, then busy.
     if (account && forward && forward.target.trim() !== '' && (forward.mode === 'always' || (forward.mode === 'busy' && (talking || linesFull)))) {
-      const record = this.add(invitation, accountId, 'incoming', remote, 'incoming', true);
-      this.forward(record, forward.target);
-      return;
+      // A target the settings would have refused: the call is handled as if nothing were set.
+      const uri = this.forwardUri(accountId, forward.target);
+      if (uri !== null) {
+        const record = this.add(invitation, accountId, 'incoming', remote, 'incoming', true);
+        this.sendOn(record, uri);
+        return;
+      }
     }
     const calls = this.options.settings().calls;
     if (calls.dnd) {
@@ -713,25 +718,27 @@ export class CallService {
     if (account && forward && forward.mode === 'no-answer' && forward.target.trim() !== '') {
       record.ringTimer = this.options.clock.setTimeout(() => {
         record.ringTimer = null;
-        if (record.call.state === 'incoming') this.forward(record, forward.target);
+        if (record.call.state !== 'incoming') return;
+        const uri = this.forwardUri(accountId, forward.target);
+        // Unusable: the call rings on.
+        if (uri !== null) this.sendOn(record, uri);
       }, forward.noAnswerS * 1000);
     }
   }
 
-  /** Sends the ringing call on with 302 to `target` (the caller's proxy follows it). */
-  private forward(record: CallRecord, target: string): void {
-    const session = record.session;
-    const account = this.accountSettings(record.call.accountId);
-    let uri: string;
+  /** Where a forwarded call goes, as a SIP URI; null (with a warning) when the target is unusable. */
+  private forwardUri(accountId: string, target: string): string | null {
     try {
-      uri = parseDialTarget(target, account?.sipUri ?? '', this.numbers()).uri;
+      return parseDialTarget(target, this.accountSettings(accountId)?.sipUri ?? '', this.numbers()).uri;
     } catch (err) {
-      // A forwarding target the settings would have refused: the call rings as usual instead.
-      this.options.logger.warn(`call ${record.call.id}: forwarding target unusable, not forwarded: ${messageOf(err)}`);
-      record.call.silent = false;
-      this.emit();
-      return;
+      this.options.logger.warn(`calls: forwarding target unusable, not forwarded: ${messageOf(err)}`);
+      return null;
     }
+  }
+
+  /** Sends the ringing call on with 302 to `uri` (the caller's proxy follows it). */
+  private sendOn(record: CallRecord, uri: string): void {
+    const session = record.session;
     if (!(session instanceof Invitation)) return;
     record.call.forwardedTo = uri;
     this.end(record, 'forwarded', 302);
@@ -742,8 +749,9 @@ export class CallService {
 
   /**
    * 180 Ringing: the caller hears it ring. Not when the caller requires reliable provisional
-   * responses (100rel in Require, and not merely Supported, as sip.js reads it): sip.js would send
-   * this one unreliably, so the answer comes without it.
+   * responses (100rel in Require, and not merely Supported, as sip.js reads it): sip.js would
+   * then send a reliable 183 with an offer and wait for PRACK, so the answer comes without one,
+   * as sip.js's own first provisional did.
    */
   private ring(record: CallRecord, invitation: Invitation): void {
     const require = invitation.request.getHeader('Require') ?? '';
@@ -1030,6 +1038,9 @@ export class CallService {
 
   private onTerminated(record: CallRecord): void {
     this.bySession.delete(record.session);
+    // A transfer's call that ended with no final answer to tell (a 200 that crossed our CANCEL is
+    // ACKed and ended by sip.js unseen): the transferor still hears it is over. A no-op otherwise.
+    record.referProgress?.(487, 'Request Terminated');
     if (record.call.state === 'ended') return;
     let reason: CallEndReason;
     let status: number | null = null;

@@ -12,8 +12,11 @@ import { messageOf } from '../errors.ts';
 import { plainText } from '../plain-text.ts';
 import type { Logger } from '../ports.ts';
 
-/** How long the implicit subscription is said to last while the transfer is under way (s). */
-const ACTIVE_EXPIRES_S = 60;
+/**
+ * How long the implicit subscription is said to last while the transfer is under way (s): longer
+ * than any target rings, so the final NOTIFY never arrives after it ran out.
+ */
+const ACTIVE_EXPIRES_S = 600;
 
 export type ReferProgress = (code: number, reason: string) => void;
 
@@ -24,8 +27,12 @@ export function silenceSipJsReferNotify(inviter: Inviter): void {
   linked._referred = undefined;
 }
 
-/** Sends the transferor one NOTIFY per new status of the transfer's call, until the final one. */
-export function referProgress(transferor: Session, logger: Logger, label: string): ReferProgress {
+/**
+ * Sends the transferor one NOTIFY per new status of the transfer's call, until the final one.
+ * `referCseq` is the REFER's CSeq: the NOTIFYs name it (Event: refer;id=, RFC 3515 2.4.6), so a
+ * second transfer in the same call is told apart from the first.
+ */
+export function referProgress(transferor: Session, referCseq: number, logger: Logger, label: string): ReferProgress {
   let last = 0;
   let over = false;
   return (code, reason) => {
@@ -33,13 +40,14 @@ export function referProgress(transferor: Session, logger: Logger, label: string
     last = code;
     const final = code >= 200;
     if (final) over = true;
+    // sip.js keeps the dialog after a BYE: a NOTIFY then may still go, and the transferor's 481
+    // (or no dialog at all) stops the rest.
     const dialog = transferor.dialog;
-    // The transferor's call is gone (it hung up first): nobody is left to tell.
     if (!dialog) return;
-    const status = `SIP/2.0 ${String(code)} ${plainText(reason, 64) || 'Unknown'}`;
+    const status = `SIP/2.0 ${String(code)} ${plainText(reason, 64) || 'Unknown'}\r\n`;
     try {
       const request = dialog.notify(undefined, {
-        extraHeaders: ['Event: refer', `Subscription-State: ${final ? 'terminated;reason=noresource' : `active;expires=${String(ACTIVE_EXPIRES_S)}`}`],
+        extraHeaders: [`Event: refer;id=${String(referCseq)}`, `Subscription-State: ${final ? 'terminated;reason=noresource' : `active;expires=${String(ACTIVE_EXPIRES_S)}`}`],
         body: { contentDisposition: 'render', contentType: 'message/sipfrag', content: status },
       });
       request.delegate = {

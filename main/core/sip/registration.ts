@@ -517,8 +517,8 @@ export class Registration {
             this.refuseInvite(invitation, 480);
             return;
           }
-          // sip.js calls this from a promise callback of its own: a throw here would be an
-          // unhandled rejection, which ends the process. The caller hears 500 instead.
+          // sip.js calls this from inside its own message handling: a throw here would escape
+          // into its transport and leave the INVITE unanswered. The caller hears 500 instead.
           try {
             this.options.onInvite(invitation);
           } catch (err) {

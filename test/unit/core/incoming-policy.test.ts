@@ -49,6 +49,8 @@ describe('do not disturb', () => {
     await h.events.until('480', () => finalFor(dialog.callId) !== undefined);
     expect(finalFor(dialog.callId)?.status).toBe(480);
     expect(calls()[0]).toMatchObject({ state: 'ended', endReason: 'do-not-disturb', endStatus: 480, silent: true, remote: { number: '3001' } });
+    // The caller never heard it ring.
+    expect(responses.filter((r) => header(r, 'call-id') === dialog.callId).map((r) => r.status)).toEqual([100, 480]);
 
     const view = await h.core.handlers['calls:doNotDisturb']({ on: false }, sender);
     expect(view.calls.dnd).toBe(false);
@@ -66,6 +68,16 @@ describe('forwarding', () => {
     expect(finalFor(dialog.callId)?.status).toBe(302);
     expect(header(finalFor(dialog.callId)!, 'contact')).toBe('<sip:3003@127.0.0.1>');
     expect(calls()[0]).toMatchObject({ endReason: 'forwarded', forwardedTo: 'sip:3003@127.0.0.1', silent: true });
+    expect(responses.filter((r) => header(r, 'call-id') === dialog.callId).map((r) => r.status)).toEqual([100, 302]);
+  });
+
+  it('a target that cannot be dialled (a settings file edited by hand): the call rings as if nothing were set', async () => {
+    await ready(settings({ forward: { mode: 'always', target: 'not a number!', noAnswerS: 20 } }));
+    const dialog = server.invite({ from: '<sip:3001@127.0.0.1>', sdp: FIXED_SDP });
+    await h.events.until('rings', () => responses.some((r) => r.status === 180 && header(r, 'call-id') === dialog.callId));
+    expect(calls()).toHaveLength(1);
+    expect(calls()[0]).toMatchObject({ state: 'incoming', silent: false, forwardedTo: null });
+    expect(finalFor(dialog.callId)).toBeUndefined();
   });
 
   it('when busy: a call during a call is forwarded, one while idle rings', async () => {
