@@ -11,7 +11,7 @@ import { contactsCsvFileName, parseContactsFile } from './contacts/contact-files
 import { RemoteMediaEngine } from './media/remote-media-engine.ts';
 import { silentLogger, silentNotifier, systemClock } from './ports.ts';
 import { CallNotifications } from './call-notifications.ts';
-import { numberContextOf } from './numbers/dial-plan.ts';
+import { numberContextOf, type NumberContext } from './numbers/dial-plan.ts';
 import { DialRequests } from './cti/dial-requests.ts';
 import { DesktopIntegration } from './cti/desktop-integration.ts';
 import { apiCallOf, CallEvents, type CallFacts } from './cti/call-events.ts';
@@ -61,6 +61,8 @@ export function createCore(options: CoreOptions): Core {
   };
 
   const settings = new SettingsStore({ file: options.settingsFile, secrets: options.secrets, logger });
+  /** How numbers are read and dialled now (default country, dial plan): one reading for calls and dial requests. */
+  const numberContext = (): NumberContext => numberContextOf(settings.settings.numbers, options.systemLocale);
   const media = new RemoteMediaEngine({
     events: options.events,
     clock,
@@ -110,7 +112,7 @@ export function createCore(options: CoreOptions): Core {
       defaultAccountId: () => accounts.defaultAccountId(),
     },
     settings: () => settings.settings,
-    numbers: () => numberContextOf(settings.settings.numbers, options.systemLocale),
+    numbers: numberContext,
     onCalls: (list) => {
       headset?.updateCalls(list);
       history.updateCalls(list);
@@ -177,7 +179,7 @@ export function createCore(options: CoreOptions): Core {
     clock,
     logger,
     settings: () => settings.settings.clickToDial,
-    numbers: () => numberContextOf(settings.settings.numbers, options.systemLocale),
+    numbers: numberContext,
     defaultAccount: () => {
       const id = accounts.defaultAccountId();
       if (id === null) return null;
@@ -199,10 +201,11 @@ export function createCore(options: CoreOptions): Core {
       return /^sips?:([^@;]+)@/.exec(aor)?.[1] ?? '';
     },
     lookup: (callId) => {
-      const pop = history.screenPops().find((p) => p.callId === callId);
+      const pop = history.screenPopFor(callId);
       return pop ? { contact: pop.contact, e164: pop.e164 } : null;
     },
   };
+  let openapi: unknown = null;
   const cti = new CtiService({
     clock,
     logger,
@@ -211,7 +214,8 @@ export function createCore(options: CoreOptions): Core {
     run: (command, params, callId) =>
       runCommand(command, params as never, callId, { handlers, calls: () => calls.list(), apiCall: (c) => apiCallOf(c, facts) }),
     calls: () => calls.list().map((c) => apiCallOf(c, facts)),
-    openapi: () => openApiDocument(options.version),
+    // Built once, on first request: it is the same document for the whole run.
+    openapi: () => (openapi ??= openApiDocument(options.version)),
     onStatus: (status) => {
       publish('api:changed', status);
     },

@@ -25,7 +25,7 @@ import type { HistoryStore } from '../core/history/history-store.ts';
 import type { EventSink, Logger } from '../core/ports.ts';
 import { systemClock } from '../core/ports.ts';
 import { settleWithin } from '../core/time-bounds.ts';
-import { sameSecret } from '../core/cti/api-guard.ts';
+import { hostAllowed as loopbackHostAllowed, sameSecret } from '../core/cti/api-guard.ts';
 import { createSettingsFile } from '../host/atomic-file.ts';
 import { createConsoleLogger } from '../host/console-logger.ts';
 import { defaultRendererDir, packageVersion } from '../host/package-paths.ts';
@@ -167,10 +167,9 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
   if (address === null || typeof address === 'string') throw new Error('web host: no TCP address');
   const port = address.port;
 
-  const allowedHosts = new Set([`${WEB_HOST_ADDRESS}:${port}`, `localhost:${port}`]);
   const allowedOrigins = new Set([`http://${WEB_HOST_ADDRESS}:${port}`, `http://localhost:${port}`]);
   const csp = contentSecurityPolicy([`ws://${WEB_HOST_ADDRESS}:${port}`, `ws://localhost:${port}`]);
-  const hostAllowed = (req: IncomingMessage): boolean => allowedHosts.has((req.headers.host ?? '').toLowerCase());
+  const hostAllowed = (req: IncomingMessage): boolean => loopbackHostAllowed(req.headers.host, port);
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     serveStatic(req, res).catch((err: unknown) => {

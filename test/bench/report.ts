@@ -13,6 +13,13 @@ export function quantile(values: readonly number[], q: number): number {
   return sorted[i] ?? Number.NaN;
 }
 
+/** `<name>_median`, `<name>` (the p95, the figure a target is set for) and `<name>_max` in ms. */
+export function p95Report(name: string, values: readonly number[]): void {
+  bench(`${name}_median`, quantile(values, 0.5), 'ms');
+  bench(name, quantile(values, 0.95), 'ms');
+  bench(`${name}_max`, quantile(values, 1), 'ms');
+}
+
 /** `<name>_p50`, `_p95` and `_max` in ms. */
 export function summary(name: string, values: readonly number[]): void {
   bench(`${name}_p50`, quantile(values, 0.5), 'ms');

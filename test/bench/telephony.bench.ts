@@ -13,7 +13,7 @@ import { afterAll, describe, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { BrowserPeer } from '../support/browser-peer/index.ts';
 import { mediaStats, openPeer, registerWithPeer, startStack, type Stack } from '../e2e/stack.ts';
-import { bench, quantile } from './report.ts';
+import { p95Report } from './report.ts';
 
 const ROUNDS = 5;
 
@@ -33,11 +33,6 @@ async function establishedAt(peer: BrowserPeer, after: number): Promise<number |
   return events.find((e) => e.name === 'state:Established' && e.t >= after)?.t;
 }
 
-function report(name: string, values: number[]): void {
-  bench(`${name}_median`, quantile(values, 0.5), 'ms');
-  bench(name, quantile(values, 0.95), 'ms');
-  bench(`${name}_max`, quantile(values, 1), 'ms');
-}
 
 describe('telephony', () => {
   let stack: Stack | undefined;
@@ -83,7 +78,7 @@ describe('telephony', () => {
       await until('Alan idle', async () => ((await alan!.call('sessionState')) === 'Terminated' ? true : undefined), 10_000, 20);
       await until('calls gone', () => (calls().every((c) => c.state === 'ended') ? true : undefined));
     }
-    report('attended_transfer_ms', transferMs);
+    p95Report('attended_transfer_ms', transferMs);
 
     // Re-registration after a restart, idle.
     const registered = (): true | undefined => (core.getState().accounts[0]?.state === 'registered' ? true : undefined);
@@ -98,7 +93,7 @@ describe('telephony', () => {
       reregisterMs.push(Date.now() - back);
       await grace.call('reconnect');
     }
-    report('reregister_after_restart_ms', reregisterMs);
+    p95Report('reregister_after_restart_ms', reregisterMs);
 
     // A call through the restart.
     const recoveryMs: number[] = [];
@@ -122,7 +117,7 @@ describe('telephony', () => {
       await core.handlers['calls:hangup']({ callId: dialled.id }, sender);
       await until('Grace idle', async () => ((await grace!.call('sessionState')) === 'Terminated' ? true : undefined), 10_000, 20);
     }
-    report('call_audio_recovery_ms', recoveryMs);
+    p95Report('call_audio_recovery_ms', recoveryMs);
   });
 });
 

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import type { BrowserPeer } from '../support/browser-peer/index.ts';
-import { openPeer, registerWithPeer, startStack, type Stack } from './stack.ts';
+import { mediaStats, openPeer, registerWithPeer, startStack, type Stack } from './stack.ts';
 
 let stack: Stack | undefined;
 let grace: BrowserPeer | undefined;
@@ -40,9 +40,17 @@ async function graceCalls(app: Page, g: BrowserPeer): Promise<Locator> {
   return card;
 }
 
-/** Both phones hear each other: each one's inbound byte count moves. */
-async function talking(a: BrowserPeer, b: BrowserPeer): Promise<void> {
-  for (const p of [a, b]) {
+/** Audio moves on this call card's media at Hookswitch, in the direction named. */
+async function flowing(app: Page, card: Locator, direction: 'bytesSent' | 'bytesReceived'): Promise<void> {
+  const callId = await card.getAttribute('data-call-id');
+  const bytes = async (): Promise<number> => (await mediaStats(app)).find((s) => s.callId === callId)?.[direction] ?? 0;
+  const before = await bytes();
+  await expect.poll(bytes, { timeout: 8000 }).toBeGreaterThan(before);
+}
+
+/** Audio arrives at each of these phones (on each one's newest call). */
+async function talking(...peers: BrowserPeer[]): Promise<void> {
+  for (const p of peers) {
     const before = (await p.call('stats')).bytesReceived;
     await expect.poll(async () => (await p.call('stats')).bytesReceived, { timeout: 8000 }).toBeGreaterThan(before);
   }
@@ -79,8 +87,9 @@ describe('transfers', () => {
     await expect.poll(() => consult.getAttribute('data-state'), { timeout: 8000 }).toBe('established');
     await expect.poll(() => card.getAttribute('data-held'), { timeout: 5000 }).toBe('true');
     expect(await consult.getByTestId('call-consult-for').textContent()).toContain('Grace Hopper');
-    // Hookswitch and Alan talk first.
-    await talking(a, a);
+    // Hookswitch and Alan talk first: audio reaches Alan, and Hookswitch on the consultation.
+    await talking(a);
+    await flowing(app, consult, 'bytesReceived');
     await consult.getByTestId('complete-transfer-button').click();
     await expect.poll(() => card.getAttribute('data-state'), { timeout: 8000 }).toBe('ended');
     await expect.poll(() => consult.getAttribute('data-state'), { timeout: 8000 }).toBe('ended');
@@ -102,9 +111,13 @@ describe('transfers', () => {
     await expect.poll(() => card.getByTestId('call-transfer').getAttribute('data-transfer-state'), { timeout: 8000 }).toBe('failed');
     expect(await card.getByTestId('call-transfer').textContent()).toContain('404');
     expect(await card.getAttribute('data-state')).toBe('established');
-    // Back with the user: resume and talk.
+    // Back with the user, on hold as it waited: resume and talk.
+    expect(await card.getAttribute('data-held')).toBe('true');
     await card.getByTestId('hold-button').click();
     await expect.poll(() => card.getAttribute('data-held'), { timeout: 5000 }).toBe('false');
+    // Measured at Hookswitch: Grace's phone reports on its newest call, the failed one to 1999.
+    await flowing(app, card, 'bytesSent');
+    await flowing(app, card, 'bytesReceived');
     await card.getByTestId('hangup-button').click();
     await expect.poll(() => g.call('sessionState'), { timeout: 5000 }).toBe('Terminated');
   });

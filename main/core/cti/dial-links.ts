@@ -10,9 +10,10 @@ import { AppError } from '../errors.ts';
 import { hasHiddenCharacters } from '../plain-text.ts';
 import { MAX_NUMBER_LENGTH } from '../sip/dial-target.ts';
 import { classifyNumber, type NumberContext } from '../numbers/dial-plan.ts';
+import { LinkScheme } from '../../../preload/contract.ts';
 
-export const LINK_SCHEMES = ['tel', 'sip', 'sips', 'callto'] as const;
-export type LinkScheme = (typeof LINK_SCHEMES)[number];
+/** The schemes that are phone links (the contract's list, which the settings page shows too). */
+export const LINK_SCHEMES: readonly LinkScheme[] = LinkScheme.options;
 
 /** Longest link looked at: a number or SIP address never needs more. */
 export const MAX_LINK_LENGTH = 512;

@@ -165,6 +165,11 @@ export class HistoryService {
     return waiting.length === 0 ? null : Promise.all(waiting).then(() => undefined);
   }
 
+  /** The screen-pop of one call, once its lookup is done. */
+  screenPopFor(callId: string): ScreenPop | null {
+    return this.tracked.get(callId)?.pop ?? null;
+  }
+
   /** Screen-pops of the calls being followed. */
   screenPops(): ScreenPop[] {
     return [...this.tracked.values()].flatMap((t) => (t.pop ? [t.pop] : []));

@@ -603,7 +603,7 @@ export class CallService {
     this.emit();
   }
 
-  /** 202, then the new call on the same account; sip.js tells the transferor how it goes (NOTIFY). */
+  /** 202, then the new call on the same account; refer-progress.ts tells the transferor how it goes (NOTIFY). */
   private followReferral(record: CallRecord, referral: Referral): void {
     referral.accept().catch((err: unknown) => {
       this.options.logger.warn(`call ${record.call.id}: 202 to the REFER not sent: ${messageOf(err)}`);

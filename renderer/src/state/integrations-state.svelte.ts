@@ -71,8 +71,9 @@ export class WebhooksState {
     this.busy[hookId] = true;
     try {
       const result = await command();
-      this.error = result.ok ? null : (result.error ?? null);
       await this.refresh();
+      // After the refresh, which clears the error it had: a refused test or retry stays said.
+      if (!result.ok) this.error = result.error ?? null;
     } finally {
       this.busy[hookId] = false;
     }

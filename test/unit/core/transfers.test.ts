@@ -103,6 +103,8 @@ describe('blind transfer', () => {
     expect(header(refers()[0]!, 'refer-to')).toMatch(/^<?sip:3003@127\.0\.0\.1>?$/);
     // The transferee waits on hold: the hold re-INVITE went before the REFER.
     const holdAt = server.messages.findIndex((m) => m.method === 'INVITE' && header(m, 'call-id') === dialog.callId);
+    expect(holdAt).toBeGreaterThanOrEqual(0);
+    expect(sdpDirection(server.messages[holdAt]!.body)).toBe('sendonly');
     expect(server.messages.indexOf(refers()[0]!)).toBeGreaterThan(holdAt);
 
     notify(dialog, 'SIP/2.0 100 Trying');

@@ -8,6 +8,8 @@ import type { CtiEvent } from '../../../main/core/cti/api-schema.ts';
 import { MemoryDeliveryQueue } from '../../../main/core/cti/memory-delivery-queue.ts';
 import { eventValues, signature, Webhooks, type WebhookTiming } from '../../../main/core/cti/webhooks.ts';
 import { silentLogger, systemClock, type Clock } from '../../../main/core/ports.ts';
+import { freeTcpPort } from '../../support/kamailio.ts';
+import { pollUntil } from '../../support/process.ts';
 
 interface Received {
   path: string;
@@ -96,12 +98,9 @@ function webhooks(hooks: WebhookSettings[], timing: Partial<WebhookTiming> = {},
   return { w, queue, changes: () => changes };
 }
 
+/** Bounded waiting, polled every 10 ms. */
 async function until(what: string, check: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await pollUntil(what, check, ms, 10);
 }
 
 describe('delivery', () => {
@@ -176,11 +175,7 @@ describe('a receiver that fails', () => {
   });
 
   it('a refused connection and a redirect are failures too (a signed body never travels elsewhere)', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const address = closed.address();
-    const closedPort = typeof address === 'object' && address !== null ? address.port : 0;
-    await new Promise<void>((resolve) => closed.close(() => { resolve(); }));
+    const closedPort = await freeTcpPort();
     const { w, queue } = webhooks([hook({ url: `http://127.0.0.1:${closedPort}/closed` }), hook({ id: 'moved' })], { firstRetryMs: 5000 });
     answers = [302];
     w.event(event(1));
