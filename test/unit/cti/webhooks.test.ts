@@ -152,8 +152,11 @@ describe('a receiver that fails', () => {
     for (let i = 1; i <= 6; i++) w.event(event(i));
     await until('all delivered', () => received.length === 6, 10_000);
     expect(received.map((r) => JSON.parse(r.body) as CtiEvent).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    // The receiver has the last body a moment before Hookswitch has its answer and writes it down.
+    await until('the last delivery recorded', async () => Object.keys((await queue.deliveryLog('crm', 50)).pending).length === 0);
     const log = await queue.deliveryLog('crm', 50);
     expect(log.pending).toEqual({});
+    expect(log.deliveries.map((d) => d.state)).toEqual(Array(6).fill('delivered'));
     const first = log.deliveries.at(-1);
     expect(first).toMatchObject({ state: 'delivered', attempts: 5, lastStatus: 200, lastError: null });
     await w.stop();
